@@ -1,0 +1,88 @@
+/**
+ * OS profiles: the timers and choices that differ between a real stack and the RFC, as plain
+ * data. A scenario names one and may override any field. Durations are integer microseconds.
+ */
+import type { EndpointFeatures } from './endpointMachine.js';
+import type { ProfileName, ProfileOverrides } from '../scenario/types.js';
+
+/** Everything about an OS the model needs. */
+export interface Profile {
+  readonly name: ProfileName;
+  /** TIME_WAIT length. */
+  readonly timeWait: number;
+  /** Orphaned FIN_WAIT_2 lifetime; null = no timer. */
+  readonly finTimeout: number | null;
+  readonly synRetries: number;
+  readonly synAckRetries: number;
+  readonly finRetries: number;
+  readonly synRto: number;
+  readonly rto: number;
+  readonly rtoMax: number;
+  readonly rstOnUnreadClose: boolean;
+  readonly rstEndsTimeWait: boolean;
+  /** Ephemeral port range for connect() (Linux net.ipv4.ip_local_port_range). */
+  readonly ephemeralPorts: readonly [number, number];
+}
+
+const SECOND = 1_000_000;
+
+/**
+ * Linux 6.x defaults: TCP_TIMEWAIT_LEN = 60 s (include/net/tcp.h, compiled in), tcp_fin_timeout
+ * = 60 s, tcp_syn_retries = 6 from TCP_TIMEOUT_INIT = 1 s doubling (≈127 s to ETIMEDOUT),
+ * tcp_synack_retries = 5, tcp_orphan_retries = 0 meaning 8 (tcp_orphan_retries()),
+ * TCP_RTO_MIN = 200 ms, TCP_RTO_MAX = 120 s, RST on close with unread data (tcp_close),
+ * tcp_rfc1337 = 0 so a RST ends TIME_WAIT, ip_local_port_range 32768–60999.
+ */
+export const LINUX: Profile = {
+  name: 'linux',
+  timeWait: 60 * SECOND,
+  finTimeout: 60 * SECOND,
+  synRetries: 6,
+  synAckRetries: 5,
+  finRetries: 8,
+  synRto: 1 * SECOND,
+  rto: 200_000,
+  rtoMax: 120 * SECOND,
+  rstOnUnreadClose: true,
+  rstEndsTimeWait: true,
+  ephemeralPorts: [32768, 60999],
+};
+
+/**
+ * RFC 9293 as written: MSL = 2 minutes so TIME_WAIT = 2 MSL = 4 min (§3.4.2), no FIN_WAIT_2
+ * timeout, initial RTO 1 s (RFC 6298 §2.1), RTO floor 1 s (RFC 6298 §2.4), RST on close with
+ * pending data (RFC 1122 §4.2.2.13), RST in TIME_WAIT enters CLOSED (§3.10.7.4).
+ */
+export const RFC9293: Profile = {
+  name: 'rfc9293',
+  timeWait: 240 * SECOND,
+  finTimeout: null,
+  synRetries: 6,
+  synAckRetries: 5,
+  finRetries: 8,
+  synRto: 1 * SECOND,
+  rto: 1 * SECOND,
+  rtoMax: 60 * SECOND,
+  rstOnUnreadClose: true,
+  rstEndsTimeWait: true,
+  ephemeralPorts: [49152, 65535],
+};
+
+/** The built-in profiles by name. */
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = { linux: LINUX, rfc9293: RFC9293 };
+
+/** A profile with a scenario's overrides applied. */
+export function resolveProfile(name: ProfileName, overrides: ProfileOverrides = {}): Profile {
+  const base = PROFILES[name];
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...base, ...defined } as Profile;
+}
+
+/** The graph-shaping features of a profile (which compiled table it runs on). */
+export function featuresOf(profile: Profile): EndpointFeatures {
+  return {
+    orphanFinWait2Timeout: profile.finTimeout !== null,
+    rstOnUnreadClose: profile.rstOnUnreadClose,
+    rstEndsTimeWait: profile.rstEndsTimeWait,
+  };
+}
