@@ -1,0 +1,70 @@
+/**
+ * A kernel socket: identity, the endpoint's leaf state in the compiled table, the TCB, the
+ * receive buffer and what the kernel keeps for the program (EOF, a pending error). Plain data;
+ * the World changes it.
+ */
+import type { Endpoint } from '../model/segment.js';
+import { createTcb, type Tcb } from '../model/tcb.js';
+import type { Errno } from './trace.js';
+
+/** Index of each engine timer in `Socket.timerGen` (the machine's four, then data retransmission). */
+export const TIMER_SLOTS = ['synRto', 'finRto', 'twoMsl', 'finWait2', 'dataRto'] as const;
+
+/** One of the engine's timer slots. */
+export type TimerSlot = (typeof TIMER_SLOTS)[number];
+
+/** Someone waiting for a socket to change: a program step. */
+export interface Waiter {
+  wake(): void;
+}
+
+/** A socket in a host's kernel. */
+export class Socket {
+  /** Row of the compiled table (leaf state). */
+  leaf = 0;
+  readonly tcb: Tcb;
+  /** Received, unread bytes. */
+  rcvBuf = '';
+  /** The peer's FIN has been received: reads return EOF once the buffer is empty. */
+  eof = false;
+  /** An error for the program's next call (ECONNRESET, ETIMEDOUT, ...). */
+  error: Errno | null = null;
+  /** The error was reported once; later writes get EPIPE. */
+  errorReported = false;
+  /** fd in the owning process, or -1 (not accepted yet, or closed: orphaned). */
+  fd = -1;
+  /** Generation per timer slot; a queued expiry fires only if its generation is current. */
+  readonly timerGen = new Uint32Array(TIMER_SLOTS.length);
+  /** Consecutive retransmissions for the running retransmission timer. */
+  retries = 0;
+  /** The listener this connection arrived on, until accept() takes it. */
+  listener: Socket | null = null;
+  /** Program step blocked on this socket. */
+  waiter: Waiter | null = null;
+  /** Listener only: established connections waiting for accept(). */
+  acceptQueue: Socket[] | null = null;
+  /** Listener only: accept-queue limit (Linux lets backlog + 1 in). */
+  backlog = 0;
+  /** Listener only: who to tell when the accept queue gains a connection. */
+  acceptWaiter: Waiter | null = null;
+
+  constructor(
+    readonly id: number,
+    /** Index of the host in the World. */
+    readonly host: number,
+    /** Index of the process the socket is attributed to. */
+    readonly process: number,
+    readonly local: Endpoint,
+    public remote: Endpoint,
+    readonly conn: number,
+    readonly role: 'client' | 'server' | 'listener',
+    iss: number,
+  ) {
+    this.tcb = createTcb(iss);
+  }
+}
+
+/** Demultiplexing key of a connection in its host's socket table (local port, remote address and port). */
+export function connectionKey(localPort: number, remote: Endpoint): string {
+  return `${localPort}|${remote.addr}|${remote.port}`;
+}

@@ -1,0 +1,867 @@
+/**
+ * The deterministic engine: a virtual clock, one event queue, hosts with a kernel each (socket
+ * table, listeners with accept queues, ephemeral ports), processes with fd tables, and the
+ * network between them. Programs (and tests) call the syscall methods; the engine applies the
+ * compiled endpoint table and performs its effects. Time is integer microseconds.
+ */
+import { EVENT_COUNT, EVENT_INDEX, cancelTimerBit, startTimerBit, ACTION_BIT, tableFor, type TransitionTable } from '../model/compileTable.js';
+import { classify } from '../model/classify.js';
+import { TIMERS, type EndpointEvent } from '../model/endpointMachine.js';
+import { featuresOf, type Profile } from '../model/profile.js';
+import { ACK, FIN, PSH, RST, SYN, segmentLength, type Endpoint, type Segment } from '../model/segment.js';
+import { seqAdd } from '../model/seq.js';
+import { TCP_STATES, type TcpState } from '../model/states.js';
+import { ackOnly, emit, hasOutstanding, outstanding, type Outgoing } from '../model/tcb.js';
+import type { AcceptPolicy, FaultSpec, NetworkSpec, ReadAmount } from '../scenario/types.js';
+import { EventQueue } from './eventQueue.js';
+import { FdTable } from './fdTable.js';
+import { LOOPBACK, Network } from './network.js';
+import { createPrng, type Prng } from './prng.js';
+import { Socket, TIMER_SLOTS, connectionKey, type Waiter } from './socket.js';
+import type { AppCall, DropReason, Errno, SocketInfo, StateCause, Trace, TraceEvent } from './trace.js';
+
+/** How a World is set up. */
+export interface WorldOptions {
+  readonly profile: Profile;
+  readonly seed: number;
+  readonly network?: NetworkSpec;
+  readonly faults?: readonly FaultSpec[];
+  /** Record a trace: all connections, or those `conn` numbers for which the filter is true. */
+  readonly trace?: boolean | ((conn: number) => boolean);
+  /** Hold every segment until the caller delivers, drops or duplicates it (model-based tests). */
+  readonly manualNetwork?: boolean;
+}
+
+/** A process as the kernel sees it. */
+export interface ProcessOptions {
+  readonly name: string;
+  readonly host: number;
+  readonly nofile: number;
+  readonly baselineFds: number;
+  readonly acceptPolicy?: AcceptPolicy;
+}
+
+/** A segment in flight that a manual-network caller decides about. */
+export interface HeldSegment {
+  readonly segmentId: number;
+  readonly segment: Segment;
+  readonly host: number;
+  readonly conn: number;
+}
+
+/** Result of read(): the bytes taken and whether the stream has ended. */
+export interface ReadResult {
+  readonly data: string;
+  readonly eof: boolean;
+}
+
+/** A socket as inspection reports it. */
+export interface SocketView {
+  readonly id: number;
+  readonly host: string;
+  readonly process: string;
+  readonly state: TcpState;
+  /** The fine state of FIN_WAIT_1/FIN_WAIT_2: the program has closed its fd. */
+  readonly orphaned: boolean;
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  readonly conn: number;
+  readonly role: 'client' | 'server' | 'listener';
+  readonly fd: number;
+  readonly unread: number;
+}
+
+interface HostState {
+  readonly name: string;
+  readonly address: string;
+  readonly sockets: Map<string, Socket>;
+  readonly listeners: Map<number, Socket>;
+  nextPort: number;
+}
+
+interface ProcessState {
+  readonly name: string;
+  readonly host: number;
+  readonly fds: FdTable<Socket>;
+  readonly acceptPolicy: AcceptPolicy;
+  exited: boolean;
+}
+
+const enum Kind {
+  Deliver,
+  Timer,
+  Wake,
+  Call,
+}
+
+type Agenda =
+  | { readonly kind: Kind.Deliver; readonly host: number; readonly segment: Segment; readonly segmentId: number; readonly conn: number }
+  | { readonly kind: Kind.Timer; readonly socket: Socket; readonly slot: number; readonly gen: number }
+  | { readonly kind: Kind.Wake; readonly waiter: Waiter }
+  | { readonly kind: Kind.Call; readonly fn: () => void };
+
+const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<TcpState, number>;
+const ERRNOS: readonly Errno[] = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EBADF', 'ENOTCONN'];
+const TIMEOUT_EVENT: readonly EndpointEvent[] = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2'];
+const SLOT_SYN_RTO = 0;
+const SLOT_FIN_RTO = 1;
+const SLOT_DATA_RTO = 4;
+const CANCEL_MASK = TIMERS.reduce((m, t) => m | cancelTimerBit(t), 0);
+const START_MASK = TIMERS.reduce((m, t) => m | startTimerBit(t), 0);
+const SEND_MASK = ACTION_BIT.sendSyn | ACTION_BIT.sendSynAck | ACTION_BIT.sendAck | ACTION_BIT.sendFin | ACTION_BIT.sendRst | ACTION_BIT.retransmit;
+const NOTIFY_MASK =
+  ACTION_BIT.notifyConnected | ACTION_BIT.notifyEof | ACTION_BIT.notifyReset | ACTION_BIT.notifyRefused | ACTION_BIT.notifyPipe | ACTION_BIT.notifyTimeout;
+
+/** A simulated network of hosts, kernels and processes over a virtual clock. */
+export class World {
+  /** Virtual time, integer microseconds. */
+  now = 0;
+  readonly profile: Profile;
+  readonly table: TransitionTable;
+  private readonly queue = new EventQueue<Agenda>();
+  private readonly prng: Prng;
+  private readonly network: Network;
+  private readonly hosts: HostState[] = [];
+  private readonly hostByAddress = new Map<string, number>();
+  private readonly processes: ProcessState[] = [];
+  /** Live sockets per (process, RFC state): counts[process * 11 + state]. */
+  private counts = new Int32Array(0);
+  /** Errors that reached programs, per (process, errno). */
+  private errorCounts = new Int32Array(0);
+  private nextSocketId = 0;
+  private nextSegmentId = 0;
+  private nextConn = 0;
+  private readonly traceEvents: TraceEvent[] | null;
+  private readonly traceSockets: SocketInfo[] = [];
+  private readonly traceFilter: ((conn: number) => boolean) | null;
+  private readonly manual: boolean;
+  private readonly held: HeldSegment[] = [];
+  /** While processing an arriving segment, ACKs are coalesced into one. */
+  private ackOwed: Socket | null = null;
+  private deferAcks = false;
+  /** Events processed so far (for benchmarks). */
+  eventsProcessed = 0;
+
+  constructor(options: WorldOptions) {
+    this.profile = options.profile;
+    this.table = tableFor(featuresOf(options.profile));
+    this.prng = createPrng(options.seed);
+    this.network = new Network(options.network ?? LOOPBACK, options.faults ?? [], this.prng);
+    const trace = options.trace ?? false;
+    this.traceEvents = trace === false ? null : [];
+    this.traceFilter = typeof trace === 'function' ? trace : null;
+    this.manual = options.manualNetwork ?? false;
+  }
+
+  // ───────────────────────────── set-up ─────────────────────────────
+
+  /** Adds a host with an IPv4 address; returns its index. */
+  addHost(name: string, address: string): number {
+    if (this.hostByAddress.has(address)) throw new Error(`world: address ${address} is already used`);
+    const [low] = this.profile.ephemeralPorts;
+    this.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), nextPort: low });
+    this.hostByAddress.set(address, this.hosts.length - 1);
+    return this.hosts.length - 1;
+  }
+
+  /** Adds a process with its fd table; returns its index. */
+  addProcess(options: ProcessOptions): number {
+    if (!this.hosts[options.host]) throw new Error(`world: no host ${options.host}`);
+    this.processes.push({
+      name: options.name,
+      host: options.host,
+      fds: new FdTable<Socket>(options.nofile, options.baselineFds),
+      acceptPolicy: options.acceptPolicy ?? 'posix',
+      exited: false,
+    });
+    const n = this.processes.length;
+    const counts = new Int32Array(n * TCP_STATES.length);
+    counts.set(this.counts);
+    this.counts = counts;
+    const errors = new Int32Array(n * ERRNOS.length);
+    errors.set(this.errorCounts);
+    this.errorCounts = errors;
+    return n - 1;
+  }
+
+  /** Index of the process named `name`. */
+  processIndex(name: string): number {
+    const i = this.processes.findIndex((p) => p.name === name);
+    if (i < 0) throw new Error(`world: no process ${name}`);
+    return i;
+  }
+
+  /** Address of host `host`. */
+  hostAddress(host: number): string {
+    return this.hosts[host]!.address;
+  }
+
+  /** Host index of process `process`. */
+  hostOf(process: number): number {
+    return this.processes[process]!.host;
+  }
+
+  /** Accept policy of process `process`. */
+  acceptPolicyOf(process: number): AcceptPolicy {
+    return this.processes[process]!.acceptPolicy;
+  }
+
+  // ───────────────────────────── syscalls ─────────────────────────────
+
+  /** listen(): a listening socket on `port`; returns its fd or an errno. */
+  listen(process: number, port: number, backlog: number): number | Errno {
+    const proc = this.liveProcess(process);
+    if (!proc) return 'EBADF';
+    const host = this.hosts[proc.host]!;
+    if (host.listeners.has(port)) return this.fail(process, 'listen', null, 'EADDRINUSE');
+    const sock = this.newSocket(proc.host, process, { addr: host.address, port }, { addr: '0.0.0.0', port: 0 }, -1, 'listener');
+    const fd = proc.fds.open(sock);
+    if (fd < 0) return this.fail(process, 'listen', null, 'EMFILE');
+    sock.fd = fd;
+    sock.acceptQueue = [];
+    sock.backlog = backlog;
+    host.listeners.set(port, sock);
+    this.apply(sock, 'LISTEN', { by: 'call', call: 'listen' });
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'listen', result: String(fd) }, sock.conn);
+    return fd;
+  }
+
+  /** connect(): a socket in SYN_SENT towards address:port; returns its fd or an errno (EMFILE). */
+  connect(process: number, address: string, port: number, conn?: number): number | Errno {
+    const proc = this.liveProcess(process);
+    if (!proc) return 'EBADF';
+    if (proc.fds.full) return this.fail(process, 'connect', null, 'EMFILE');
+    const host = this.hosts[proc.host]!;
+    const remote = { addr: address, port };
+    const localPort = this.ephemeralPort(host, remote);
+    const sock = this.newSocket(proc.host, process, { addr: host.address, port: localPort }, remote, conn ?? this.nextConn++, 'client');
+    if (conn !== undefined && conn >= this.nextConn) this.nextConn = conn + 1;
+    sock.fd = proc.fds.open(sock);
+    host.sockets.set(connectionKey(localPort, remote), sock);
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'connect', result: String(sock.fd) }, sock.conn);
+    this.apply(sock, 'CONNECT', { by: 'call', call: 'connect' });
+    return sock.fd;
+  }
+
+  /** accept(): takes the oldest established connection; returns its fd, null when none waits (EAGAIN), or an errno. */
+  accept(process: number, listenFd: number): number | Errno | null {
+    const proc = this.liveProcess(process);
+    const listener = proc?.fds.get(listenFd);
+    if (!proc || !listener?.acceptQueue) return 'EBADF';
+    if (listener.acceptQueue.length === 0) return null;
+    // accept() with the fd table full fails; the connection stays queued (POSIX accept(2) EMFILE)
+    if (proc.fds.full) return this.fail(process, 'accept', listener.id, 'EMFILE');
+    const sock = listener.acceptQueue.shift()!;
+    sock.listener = null;
+    sock.fd = proc.fds.open(sock);
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'accept', result: String(sock.fd) }, sock.conn);
+    return sock.fd;
+  }
+
+  /**
+   * libuv's answer to EMFILE (uv__emfile_trick): close the reserved fd, accept the connection,
+   * close it at once, reopen the reserve. The program never hears of it. Returns false when no
+   * connection was waiting.
+   */
+  acceptAndDrop(process: number, listenFd: number): boolean {
+    const proc = this.liveProcess(process);
+    const listener = proc?.fds.get(listenFd);
+    if (!proc || !listener?.acceptQueue || listener.acceptQueue.length === 0) return false;
+    this.countError(process, 'EMFILE');
+    this.record({ kind: 'error', at: this.now, process: proc.name, socket: listener.id, errno: 'EMFILE' }, -1);
+    const sock = listener.acceptQueue.shift()!;
+    sock.listener = null;
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'close', result: 'emfile-trick' }, sock.conn);
+    this.apply(sock, sock.rcvBuf.length > 0 ? 'CLOSE_UNREAD' : 'CLOSE', { by: 'call', call: 'close' });
+    return true;
+  }
+
+  /** write(): queues `data` for the peer; returns the byte count or an errno (EPIPE, ECONNRESET, ...). */
+  write(process: number, fd: number, data: string): number | Errno {
+    const sock = this.socketOf(process, fd);
+    if (!sock) return 'EBADF';
+    const pending = this.takeError(process, sock, 'write');
+    if (pending) return pending;
+    const state = this.rfcState(sock);
+    if (state !== S.ESTABLISHED && state !== S.CLOSE_WAIT) {
+      // writing after shutdown(SHUT_WR) or after the connection is gone: EPIPE (POSIX write(2))
+      const errno: Errno = state === S.SYN_SENT || state === S.SYN_RECEIVED ? 'ENOTCONN' : 'EPIPE';
+      return this.fail(process, 'write', sock.id, errno);
+    }
+    if (data.length > 0) {
+      this.transmit(sock, emit(sock.tcb, PSH | ACK, data), false);
+      if (!(sock.timerGen[SLOT_DATA_RTO]! & 1)) this.armTimer(sock, SLOT_DATA_RTO);
+    }
+    this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
+    return data.length;
+  }
+
+  /** read(): takes bytes per `amount`; null when it would block; an errno after a reset. */
+  read(process: number, fd: number, amount: ReadAmount): ReadResult | Errno | null {
+    const sock = this.socketOf(process, fd);
+    if (!sock) return 'EBADF';
+    let take = -1;
+    const buffered = sock.rcvBuf.length;
+    if (amount.kind === 'line') {
+      const nl = sock.rcvBuf.indexOf('\n');
+      if (nl >= 0) take = nl + 1;
+    } else if (amount.kind === 'bytes') {
+      if (buffered >= amount.count) take = amount.count;
+    }
+    if (take < 0) {
+      if (sock.eof || buffered > 0 && (sock.error || this.rfcState(sock) === S.CLOSED)) take = buffered;
+      else if (sock.error) {
+        const pending = this.takeError(process, sock, 'read');
+        if (pending) return pending;
+        take = 0;
+      } else if (this.rfcState(sock) === S.CLOSED) take = 0;
+      else return null;
+    }
+    const data = sock.rcvBuf.slice(0, take);
+    sock.rcvBuf = take === buffered ? '' : sock.rcvBuf.slice(take);
+    const ended = sock.eof || sock.error !== null || this.rfcState(sock) === S.CLOSED;
+    const eof = ended && sock.rcvBuf.length === 0;
+    this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'read', result: eof ? `${data.length}+EOF` : String(data.length) }, sock.conn);
+    return { data, eof };
+  }
+
+  /** shutdown(SHUT_WR): sends FIN, keeps the fd and the read side. */
+  shutdown(process: number, fd: number): 0 | Errno {
+    const sock = this.socketOf(process, fd);
+    if (!sock) return 'EBADF';
+    const state = this.rfcState(sock);
+    if (state !== S.ESTABLISHED && state !== S.CLOSE_WAIT) return this.fail(process, 'shutdown', sock.id, 'ENOTCONN');
+    this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'shutdown', result: '0' }, sock.conn);
+    this.apply(sock, 'SHUTDOWN', { by: 'call', call: 'shutdown' });
+    return 0;
+  }
+
+  /** close(): frees the fd at once; the kernel keeps the socket (orphaned) until it reaches CLOSED. */
+  close(process: number, fd: number): 0 | Errno {
+    const proc = this.processes[process];
+    const sock = proc?.fds.close(fd);
+    if (!proc || !sock) return 'EBADF';
+    sock.fd = -1;
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'close', result: '0' }, sock.conn);
+    if (sock.acceptQueue) this.closeListener(sock);
+    else if (this.rfcState(sock) === S.CLOSED) this.forget(sock);
+    else this.apply(sock, sock.rcvBuf.length > 0 ? 'CLOSE_UNREAD' : 'CLOSE', { by: 'call', call: 'close' });
+    return 0;
+  }
+
+  /** SO_LINGER 0 then close(): RST, no TIME_WAIT (Node's socket.resetAndDestroy()). */
+  abort(process: number, fd: number): 0 | Errno {
+    const proc = this.processes[process];
+    const sock = proc?.fds.close(fd);
+    if (!proc || !sock) return 'EBADF';
+    sock.fd = -1;
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'abort', result: '0' }, sock.conn);
+    if (sock.acceptQueue) this.closeListener(sock);
+    else if (this.rfcState(sock) === S.CLOSED) this.forget(sock);
+    else this.apply(sock, 'ABORT', { by: 'call', call: 'abort' });
+    return 0;
+  }
+
+  /** The process ends: the kernel closes every fd it held, lowest first. */
+  exit(process: number): void {
+    const proc = this.processes[process];
+    if (!proc || proc.exited) return;
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: null, call: 'exit', result: '0' }, -1);
+    for (const [fd] of proc.fds.entries()) this.close(process, fd);
+    proc.exited = true;
+  }
+
+  /** Whether the process has exited. */
+  exited(process: number): boolean {
+    return this.processes[process]!.exited;
+  }
+
+  // ───────────────────────────── waiting ─────────────────────────────
+
+  /** Tells `waiter` when socket `fd` changes (data, EOF, connected, error). */
+  waitOn(process: number, fd: number, waiter: Waiter): void {
+    const sock = this.socketOf(process, fd);
+    if (!sock) return;
+    if (sock.acceptQueue) sock.acceptWaiter = waiter;
+    else sock.waiter = waiter;
+  }
+
+  /** Runs `fn` at time `at` (programs' sleeps and starts). */
+  at(at: number, fn: () => void): void {
+    this.queue.push(Math.max(at, this.now), { kind: Kind.Call, fn });
+  }
+
+  /** Whether the socket behind `fd` is connected or has failed (connect() has finished). */
+  connectOutcome(process: number, fd: number): 'pending' | 'connected' | Errno {
+    const sock = this.socketOf(process, fd);
+    if (!sock) return 'EBADF';
+    const state = this.rfcState(sock);
+    if (state === S.SYN_SENT || state === S.SYN_RECEIVED) return 'pending';
+    if (state === S.CLOSED) return this.takeError(process, sock, 'connect') ?? 'ECONNRESET';
+    return 'connected';
+  }
+
+  // ───────────────────────────── running ─────────────────────────────
+
+  /** Processes every event due at or before `time`, then sets the clock to `time`. */
+  runUntil(time: number): void {
+    while (this.queue.peekTime() <= time) this.step();
+    if (time > this.now) this.now = time;
+  }
+
+  /** Processes events until none is left or `limit` is reached; returns the time of the last. */
+  runUntilQuiet(limit = Number.MAX_SAFE_INTEGER): number {
+    while (this.queue.size > 0 && this.queue.peekTime() <= limit) this.step();
+    return this.now;
+  }
+
+  /** Whether any event is pending. */
+  get idle(): boolean {
+    return this.queue.size === 0;
+  }
+
+  /** Time of the next pending event, or Infinity. */
+  nextEventTime(): number {
+    return this.queue.peekTime();
+  }
+
+  /** Processes the next event. */
+  step(): void {
+    const next = this.queue.pop();
+    if (!next) return;
+    this.now = next.at;
+    this.eventsProcessed++;
+    const item = next.item;
+    switch (item.kind) {
+      case Kind.Deliver:
+        this.deliver(item.host, item.segment, item.segmentId, item.conn);
+        break;
+      case Kind.Timer:
+        if (item.socket.timerGen[item.slot] === item.gen) this.expire(item.socket, item.slot);
+        break;
+      case Kind.Wake:
+        item.waiter.wake();
+        break;
+      case Kind.Call:
+        item.fn();
+        break;
+    }
+  }
+
+  // ───────────────────────────── manual network ─────────────────────────────
+
+  /** Segments held in manual-network mode, oldest first. */
+  heldSegments(): readonly HeldSegment[] {
+    return this.held;
+  }
+
+  /** Delivers held segment `index` now (manual network). */
+  deliverHeld(index: number): void {
+    const [held] = this.held.splice(index, 1);
+    if (held) this.deliver(held.host, held.segment, held.segmentId, held.conn);
+  }
+
+  /** Loses held segment `index` (manual network). */
+  dropHeld(index: number): void {
+    const [held] = this.held.splice(index, 1);
+    if (held) this.record({ kind: 'drop', at: this.now, segmentId: held.segmentId, reason: 'loss' }, held.conn);
+  }
+
+  /** Delivers a copy of held segment `index` now and keeps the original in flight (manual network). */
+  duplicateHeld(index: number): void {
+    const held = this.held[index];
+    if (held) this.deliver(held.host, held.segment, held.segmentId, held.conn);
+  }
+
+  // ───────────────────────────── inspection ─────────────────────────────
+
+  /** Every socket the kernels hold, host by host, in creation order. */
+  sockets(): SocketView[] {
+    const out: SocketView[] = [];
+    const seen = new Set<Socket>();
+    const add = (sock: Socket): void => {
+      if (seen.has(sock)) return;
+      seen.add(sock);
+      out.push(this.view(sock));
+    };
+    for (const host of this.hosts) {
+      for (const sock of host.listeners.values()) add(sock);
+      for (const sock of host.sockets.values()) add(sock);
+    }
+    for (const proc of this.processes) for (const [, sock] of proc.fds.entries()) add(sock);
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** The socket behind a process's fd. */
+  socketView(process: number, fd: number): SocketView | undefined {
+    const sock = this.socketOf(process, fd);
+    return sock ? this.view(sock) : undefined;
+  }
+
+  /** RFC state of the socket behind a process's fd (CLOSED when the fd is not a socket). */
+  stateOf(process: number, fd: number): TcpState {
+    const sock = this.socketOf(process, fd);
+    return sock ? TCP_STATES[this.rfcState(sock)]! : 'CLOSED';
+  }
+
+  /** Live sockets per state for one process, or for all when `process` is undefined (CLOSED omitted). */
+  stateCounts(process?: number): Partial<Record<TcpState, number>> {
+    const out: Partial<Record<TcpState, number>> = {};
+    const n = TCP_STATES.length;
+    for (let s = 1; s < n; s++) {
+      let total = 0;
+      for (let p = 0; p < this.processes.length; p++) if (process === undefined || p === process) total += this.counts[p * n + s]!;
+      if (total > 0) out[TCP_STATES[s]!] = total;
+    }
+    return out;
+  }
+
+  /** Open fds of a process, baseline included. */
+  fdsInUse(process: number): number {
+    return this.processes[process]!.fds.inUse;
+  }
+
+  /** Errors that reached programs, per errno, for one process or all. */
+  errors(process?: number): Record<Errno, number> {
+    const out = Object.fromEntries(ERRNOS.map((e) => [e, 0])) as Record<Errno, number>;
+    for (let p = 0; p < this.processes.length; p++) {
+      if (process !== undefined && p !== process) continue;
+      ERRNOS.forEach((e, i) => (out[e] += this.errorCounts[p * ERRNOS.length + i]!));
+    }
+    return out;
+  }
+
+  /** Names of the processes, in index order. */
+  processNames(): string[] {
+    return this.processes.map((p) => p.name);
+  }
+
+  /** The trace recorded so far (empty when tracing is off). */
+  trace(): Trace {
+    return { sockets: this.traceSockets, events: this.traceEvents ?? [] };
+  }
+
+  // ───────────────────────────── the kernel ─────────────────────────────
+
+  private liveProcess(process: number): ProcessState | undefined {
+    const proc = this.processes[process];
+    return proc && !proc.exited ? proc : undefined;
+  }
+
+  private socketOf(process: number, fd: number): Socket | undefined {
+    return this.processes[process]?.fds.get(fd);
+  }
+
+  private rfcState(sock: Socket): number {
+    return this.table.rfcStateOf[sock.leaf]!;
+  }
+
+  private view(sock: Socket): SocketView {
+    return {
+      id: sock.id,
+      host: this.hosts[sock.host]!.name,
+      process: this.processes[sock.process]!.name,
+      state: TCP_STATES[this.rfcState(sock)]!,
+      orphaned: this.table.orphanedLeaf[sock.leaf] === 1,
+      local: sock.local,
+      remote: sock.remote,
+      conn: sock.conn,
+      role: sock.role,
+      fd: sock.fd,
+      unread: sock.rcvBuf.length,
+    };
+  }
+
+  private newSocket(host: number, process: number, local: Endpoint, remote: Endpoint, conn: number, role: Socket['role']): Socket {
+    const sock = new Socket(this.nextSocketId++, host, process, local, remote, conn, role, this.prng.uint32());
+    this.counts[process * TCP_STATES.length + this.rfcState(sock)]!++;
+    if (this.traceEvents && this.tracing(conn)) {
+      this.traceSockets.push({ id: sock.id, host: this.hosts[host]!.name, process: this.processes[process]!.name, local, remote, conn, role });
+    }
+    return sock;
+  }
+
+  private ephemeralPort(host: HostState, remote: Endpoint): number {
+    const [low, high] = this.profile.ephemeralPorts;
+    for (let tries = 0; tries <= high - low; tries++) {
+      const port = host.nextPort;
+      host.nextPort = port >= high ? low : port + 1;
+      if (!host.listeners.has(port) && !host.sockets.has(connectionKey(port, remote))) return port;
+    }
+    throw new Error(`world: host ${host.name} has no free ephemeral port towards ${remote.addr}:${remote.port}`);
+  }
+
+  private fail(process: number, call: AppCall, socket: number | null, errno: Errno): Errno {
+    this.countError(process, errno);
+    const name = this.processes[process]!.name;
+    this.record({ kind: 'call', at: this.now, process: name, socket, call, result: errno }, -1);
+    return errno;
+  }
+
+  private countError(process: number, errno: Errno): void {
+    this.errorCounts[process * ERRNOS.length + ERRNOS.indexOf(errno)]!++;
+  }
+
+  /** The socket's pending error, reported once; after that a dead socket answers EPIPE to writes. */
+  private takeError(process: number, sock: Socket, call: AppCall): Errno | null {
+    if (sock.error && !sock.errorReported) {
+      sock.errorReported = true;
+      return this.fail(process, call, sock.id, sock.error);
+    }
+    if (sock.errorReported && call === 'write') return this.fail(process, call, sock.id, 'EPIPE');
+    return null;
+  }
+
+  private tracing(conn: number): boolean {
+    return this.traceEvents !== null && (this.traceFilter === null || this.traceFilter(conn));
+  }
+
+  private record(event: TraceEvent, conn: number): void {
+    if (this.traceEvents && (this.traceFilter === null || this.traceFilter(conn))) this.traceEvents.push(event);
+  }
+
+  /** Runs one abstract event through the compiled table and performs the effects. */
+  private apply(sock: Socket, event: EndpointEvent, cause: StateCause): void {
+    const table = this.table;
+    const cell = sock.leaf * EVENT_COUNT + EVENT_INDEX[event];
+    if (table.handled[cell] === 0) return;
+    const fx = table.effects[cell]!;
+    const to = table.next[cell]!;
+    if (fx & CANCEL_MASK) {
+      for (let t = 0; t < TIMERS.length; t++) if (fx & cancelTimerBit(TIMERS[t]!)) sock.timerGen[t] = (sock.timerGen[t]! + 2) & ~1;
+    }
+    const from = table.rfcStateOf[sock.leaf]!;
+    const toRfc = table.rfcStateOf[to]!;
+    sock.leaf = to;
+    if (from !== toRfc) this.changed(sock, from, toRfc, cause);
+    if (fx & SEND_MASK) this.send(sock, fx);
+    if (fx & NOTIFY_MASK) this.notify(sock, fx);
+    if (fx & START_MASK) {
+      for (let t = 0; t < TIMERS.length; t++) if (fx & startTimerBit(TIMERS[t]!)) this.armTimer(sock, t);
+    }
+    if (toRfc === S.CLOSED) this.release(sock);
+  }
+
+  private changed(sock: Socket, from: number, to: number, cause: StateCause): void {
+    const base = sock.process * TCP_STATES.length;
+    this.counts[base + from]!--;
+    this.counts[base + to]!++;
+    sock.retries = 0;
+    if (to !== S.ESTABLISHED && to !== S.CLOSE_WAIT) this.disarmTimer(sock, SLOT_DATA_RTO);
+    if (this.traceEvents && this.tracing(sock.conn)) {
+      this.traceEvents.push({ kind: 'state', at: this.now, socket: sock.id, from: TCP_STATES[from]!, to: TCP_STATES[to]!, cause });
+    }
+  }
+
+  private send(sock: Socket, fx: number): void {
+    const tcb = sock.tcb;
+    if (fx & ACTION_BIT.sendSyn) this.transmit(sock, emit(tcb, SYN), false);
+    if (fx & ACTION_BIT.sendSynAck) this.transmit(sock, emit(tcb, SYN), false);
+    if (fx & ACTION_BIT.retransmit) for (const out of outstanding(tcb)) this.transmit(sock, out, true);
+    if (fx & ACTION_BIT.sendFin) this.transmit(sock, emit(tcb, FIN), false);
+    if (fx & ACTION_BIT.sendAck) {
+      if (this.deferAcks) this.ackOwed = sock;
+      else this.transmit(sock, ackOnly(tcb), false);
+    }
+    // RST carries SND.NXT and acknowledges what was received (Linux tcp_send_active_reset)
+    if (fx & ACTION_BIT.sendRst) this.transmit(sock, { seq: tcb.sndNxt, ack: tcb.rcvNxt, flags: RST | ACK, payload: '' }, false);
+  }
+
+  private notify(sock: Socket, fx: number): void {
+    if (fx & ACTION_BIT.notifyConnected && sock.role === 'server') this.enqueueAccepted(sock);
+    if (fx & ACTION_BIT.notifyEof) sock.eof = true;
+    if (fx & ACTION_BIT.notifyReset) sock.error = 'ECONNRESET';
+    if (fx & ACTION_BIT.notifyRefused) sock.error = 'ECONNREFUSED';
+    // RST after the peer's FIN: Linux tcp_reset sets EPIPE for CLOSE_WAIT
+    if (fx & ACTION_BIT.notifyPipe) sock.error = 'EPIPE';
+    if (fx & ACTION_BIT.notifyTimeout) sock.error = 'ETIMEDOUT';
+    this.wakeWaiter(sock);
+  }
+
+  private wakeWaiter(sock: Socket): void {
+    const waiter = sock.waiter;
+    if (waiter) {
+      sock.waiter = null;
+      this.queue.push(this.now, { kind: Kind.Wake, waiter });
+    }
+  }
+
+  private enqueueAccepted(sock: Socket): void {
+    const listener = sock.listener;
+    if (!listener?.acceptQueue) return;
+    listener.acceptQueue.push(sock);
+    const waiter = listener.acceptWaiter;
+    if (waiter) {
+      listener.acceptWaiter = null;
+      this.queue.push(this.now, { kind: Kind.Wake, waiter });
+    }
+  }
+
+  /** A socket reached CLOSED: the kernel forgets it (the fd, if still held, stays until close()). */
+  private release(sock: Socket): void {
+    for (let t = 0; t < TIMER_SLOTS.length; t++) sock.timerGen[t] = (sock.timerGen[t]! + 2) & ~1;
+    const host = this.hosts[sock.host]!;
+    if (sock.acceptQueue) host.listeners.delete(sock.local.port);
+    else host.sockets.delete(connectionKey(sock.local.port, sock.remote));
+    const listener = sock.listener;
+    if (listener?.acceptQueue) {
+      const i = listener.acceptQueue.indexOf(sock);
+      if (i >= 0) listener.acceptQueue.splice(i, 1);
+      sock.listener = null;
+    }
+    if (sock.fd < 0) this.forget(sock);
+  }
+
+  /** Drops a CLOSED socket from the counts once no fd refers to it. */
+  private forget(sock: Socket): void {
+    this.counts[sock.process * TCP_STATES.length + S.CLOSED]!--;
+  }
+
+  private closeListener(listener: Socket): void {
+    const host = this.hosts[listener.host]!;
+    // closing a listener resets the connections nobody accepted (Linux inet_csk_listen_stop)
+    const orphans = [...(listener.acceptQueue ?? [])];
+    for (const sock of host.sockets.values()) if (sock.listener === listener && !orphans.includes(sock)) orphans.push(sock);
+    listener.acceptQueue = [];
+    for (const sock of orphans) {
+      sock.listener = null;
+      this.apply(sock, 'ABORT', { by: 'call', call: 'close' });
+    }
+    this.apply(listener, 'CLOSE', { by: 'call', call: 'close' });
+  }
+
+  // ───────────────────────────── timers ─────────────────────────────
+
+  private timerDuration(sock: Socket, slot: number): number {
+    const p = this.profile;
+    switch (slot) {
+      case SLOT_SYN_RTO:
+        return Math.min(p.synRto * 2 ** sock.retries, p.rtoMax);
+      case 2:
+        return p.timeWait;
+      case 3:
+        return p.finTimeout ?? Number.MAX_SAFE_INTEGER;
+      default:
+        return Math.min(p.rto * 2 ** sock.retries, p.rtoMax);
+    }
+  }
+
+  /** Starts (or restarts) a timer; generations are even while stopped and odd while running. */
+  private armTimer(sock: Socket, slot: number): void {
+    const gen = ((sock.timerGen[slot]! + 2) & ~1) | 1;
+    sock.timerGen[slot] = gen;
+    this.queue.push(this.now + this.timerDuration(sock, slot), { kind: Kind.Timer, socket: sock, slot, gen });
+  }
+
+  private disarmTimer(sock: Socket, slot: number): void {
+    if (sock.timerGen[slot]! & 1) sock.timerGen[slot] = (sock.timerGen[slot]! + 1) & ~1;
+  }
+
+  private expire(sock: Socket, slot: number): void {
+    sock.timerGen[slot] = (sock.timerGen[slot]! + 1) & ~1;
+    const name = TIMER_SLOTS[slot]!;
+    if (this.traceEvents && this.tracing(sock.conn)) this.traceEvents.push({ kind: 'timer', at: this.now, socket: sock.id, timer: name });
+    const cause: StateCause = { by: 'timer', timer: name };
+    if (slot === SLOT_DATA_RTO) {
+      if (!hasOutstanding(sock.tcb)) return;
+      if (sock.retries >= this.profile.finRetries) return this.apply(sock, 'GIVE_UP', cause);
+      sock.retries++;
+      for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
+      this.armTimer(sock, SLOT_DATA_RTO);
+      return;
+    }
+    if (slot === SLOT_SYN_RTO || slot === SLOT_FIN_RTO) {
+      const state = this.rfcState(sock);
+      const limit =
+        slot === SLOT_FIN_RTO ? this.profile.finRetries : state === S.SYN_SENT ? this.profile.synRetries : this.profile.synAckRetries;
+      if (sock.retries >= limit) return this.apply(sock, 'GIVE_UP', cause);
+      sock.retries++;
+    }
+    this.apply(sock, TIMEOUT_EVENT[slot]!, cause);
+  }
+
+  // ───────────────────────────── the wire ─────────────────────────────
+
+  private transmit(sock: Socket, out: Outgoing, retransmission: boolean): void {
+    const segment: Segment = { src: sock.local, dst: sock.remote, seq: out.seq, ack: out.ack, flags: out.flags, payload: out.payload };
+    this.put(sock.id, segment, sock.conn, retransmission);
+  }
+
+  private put(socketId: number, segment: Segment, conn: number, retransmission: boolean): void {
+    const segmentId = this.nextSegmentId++;
+    this.record({ kind: 'send', at: this.now, socket: socketId, segmentId, segment, retransmission }, conn);
+    const host = this.hostByAddress.get(segment.dst.addr);
+    if (host === undefined) {
+      this.record({ kind: 'drop', at: this.now, segmentId, reason: 'link-down' }, conn);
+      return;
+    }
+    if (this.manual) {
+      this.held.push({ segmentId, segment, host, conn });
+      return;
+    }
+    const fate = this.network.fate(segment, this.now);
+    if (fate.lost) {
+      this.record({ kind: 'drop', at: this.now, segmentId, reason: 'loss' }, conn);
+      return;
+    }
+    for (const delay of fate.delays) this.queue.push(this.now + delay, { kind: Kind.Deliver, host, segment, segmentId, conn });
+  }
+
+  private dropped(segmentId: number, reason: DropReason, conn: number): void {
+    this.record({ kind: 'drop', at: this.now, segmentId, reason }, conn);
+  }
+
+  private deliver(hostIndex: number, segment: Segment, segmentId: number, conn: number): void {
+    const host = this.hosts[hostIndex]!;
+    let sock = host.sockets.get(connectionKey(segment.dst.port, segment.src));
+    if (!sock) {
+      const listener = host.listeners.get(segment.dst.port);
+      if (!listener || !(segment.flags & SYN) || segment.flags & (ACK | RST)) return this.noSocket(segment, segmentId, conn);
+      // accept queue full: Linux drops the SYN; the client retries (tcp_conn_request, LISTENOVERFLOWS)
+      if (listener.acceptQueue!.length > listener.backlog) return this.dropped(segmentId, 'backlog-full', conn);
+      sock = this.newSocket(hostIndex, listener.process, listener.local, segment.src, conn, 'server');
+      sock.leaf = this.table.leafIndex('LISTEN');
+      const base = sock.process * TCP_STATES.length;
+      this.counts[base + S.CLOSED]!--;
+      this.counts[base + S.LISTEN]!++;
+      sock.listener = listener;
+      host.sockets.set(connectionKey(segment.dst.port, segment.src), sock);
+    } else if (sock.listener && this.rfcState(sock) === S.SYN_RECEIVED && !(segment.flags & RST)) {
+      // accept queue full when the handshake completes: Linux drops the ACK (tcp_abort_on_overflow=0)
+      if (sock.listener.acceptQueue!.length > sock.listener.backlog) return this.dropped(segmentId, 'backlog-full', conn);
+    }
+    this.record({ kind: 'deliver', at: this.now, segmentId, socket: sock.id }, conn);
+    const arrival = classify(sock.tcb, TCP_STATES[this.rfcState(sock)]!, segment);
+    if (arrival.data.length > 0) sock.rcvBuf += arrival.data;
+    if (arrival.advanced) {
+      sock.retries = 0;
+      if (sock.timerGen[SLOT_DATA_RTO]! & 1) {
+        this.disarmTimer(sock, SLOT_DATA_RTO);
+        if (hasOutstanding(sock.tcb)) this.armTimer(sock, SLOT_DATA_RTO);
+      }
+    }
+    const cause: StateCause = { by: 'segment', segmentId };
+    this.deferAcks = true;
+    this.ackOwed = null;
+    for (const event of arrival.events) {
+      this.apply(sock, event, cause);
+      if (this.rfcState(sock) === S.CLOSED) break;
+    }
+    this.deferAcks = false;
+    const owed = this.ackOwed as Socket | null;
+    this.ackOwed = null;
+    if (owed && this.rfcState(owed) !== S.CLOSED) this.transmit(owed, ackOnly(owed.tcb), false);
+    if (arrival.data.length > 0) this.wakeWaiter(sock);
+  }
+
+  /** No socket for the segment: answer with RST unless it is one (RFC 9293 §3.10.7.1). */
+  private noSocket(segment: Segment, segmentId: number, conn: number): void {
+    this.record({ kind: 'deliver', at: this.now, segmentId, socket: null }, conn);
+    if (segment.flags & RST) return;
+    const reply: Segment =
+      segment.flags & ACK
+        ? { src: segment.dst, dst: segment.src, seq: segment.ack, ack: 0, flags: RST, payload: '' }
+        : { src: segment.dst, dst: segment.src, seq: 0, ack: seqAdd(segment.seq, segmentLength(segment)), flags: RST | ACK, payload: '' };
+    this.put(-1, reply, conn, false);
+  }
+}
