@@ -132,7 +132,10 @@ export function parseSource(text: string, file: string, limits: Limits): ParsedS
   const reportedLines = new Set<number>();
   for (const err of doc.errors.slice(0, 200)) {
     // One syntax error usually cascades along its line; the first one is the cause.
-    const { line } = index.position(err.pos[0]);
+    // An error at a blank line or the end of the text is about the last line written.
+    let offset = err.pos[0];
+    while (offset > 0 && /\s/.test(source[offset - 1] ?? '') && (offset >= source.length || /^\s*$/.test(source.slice(offset, source.indexOf('\n', offset) + 1 || undefined)))) offset--;
+    const { line } = index.position(offset);
     if (reportedLines.has(line)) continue;
     reportedLines.add(line);
     const described = describeSyntaxError(err.code, err.message);
@@ -140,7 +143,7 @@ export function parseSource(text: string, file: string, limits: Limits): ParsedS
     const hint = /(?<!["'$])\$\{/.test(lineText) && /[[{]/.test(lineText)
       ? 'inside { … } or [ … ], put parameter references in quotes: "${name}"'
       : described.hint;
-    problems.push(index.problemAt(err.pos[0], [], 'valid YAML', described.found, hint));
+    problems.push(index.problemAt(offset, [], 'valid YAML', described.found, hint));
   }
   if (problems.length > 0) return { value: undefined, index, problems };
   index.record([], { value: [0, 0] });

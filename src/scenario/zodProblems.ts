@@ -38,14 +38,14 @@ class IssueMapper {
       case 'invalid_union':
         return this.union(issue, path, value);
       default:
-        return [this.index.problem(path, expectedOf(issue), describeValue(value), hintFor(issue, value))];
+        return [this.index.problem(path, expectedOf(issue), value === undefined ? 'nothing (it is missing)' : describeValue(value), hintFor(issue, value))];
     }
   }
 
   private unknownKey(path: DocPath, key: string): ScenarioProblem {
     const known = knownKeys(this.schema, path);
     const keyPath = [...path, key];
-    const listed = known.length > 0 && known.length <= 12 ? `one of ${known.join(', ')}` : 'a known key';
+    const listed = known.length > 0 && known.length <= 16 ? `one of ${known.join(', ')}` : 'a known key';
     return this.index.problem(keyPath, listed, `unknown key ${JSON.stringify(key)}`, didYouMean(key, known), 'key');
   }
 
