@@ -23,7 +23,7 @@ import { ACK, ctlText } from '../model/segment.js';
 import type { Segment } from '../model/segment.js';
 import { RFC_SPELLING } from '../model/states.js';
 import type { TcpState } from '../model/states.js';
-import type { AppCall, Trace, TraceEvent } from '../sim/trace.js';
+import type { AppCall, SocketInfo, Trace, TraceEvent } from '../sim/trace.js';
 import { connectionView } from './connection.js';
 import type { Side } from './connection.js';
 import { absoluteSeq, relativeSeq } from './relativeSeq.js';
@@ -279,8 +279,8 @@ function layout(
   lines: readonly Line[],
   initial: Record<Side, TcpState>,
   opts: RfcTableOptions,
-  a: { readonly role: string; readonly local: { readonly addr: string; readonly port: number } },
-  b: { readonly role: string; readonly local: { readonly addr: string; readonly port: number } },
+  a: SocketInfo,
+  b: SocketInfo,
 ): string {
   const current: Record<Side, TcpState> = { ...initial };
   const shown: Record<Side, TcpState> = { ...initial };
