@@ -146,8 +146,7 @@ export function substituteParams(
       if (n === undefined) failed = true;
       return n === undefined ? match : String(n);
     });
-    const unclosed = replaced.replace(/\$\$\{/g, '').indexOf('${');
-    if (!failed && unclosed >= 0 && /\$\{[^}]*$/.test(text)) {
+    if (!failed && /\$\{[^}]*$/.test(text.replace(/\$\$\{/g, ''))) {
       problems.push(located(path, text, text.lastIndexOf('${'), 'a reference ${name} closed by }', describeValue(text), 'write $${ for a literal ${'));
       return text;
     }

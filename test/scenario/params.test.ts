@@ -43,6 +43,14 @@ describe('--param overrides', () => {
     expect(at(p)).toBe('8:42');
   });
 
+  test('$${ alone is a literal, and an unclosed ${ is an error with the escape as hint', () => {
+    const ok = loadScenarioText('processes:\n  s: { listen: 80, onConnection: [ { write: "$${" }, close ] }\n', 'x.yaml');
+    expect(ok.processes[0]?.server?.steps[0]).toEqual({ op: 'write', data: '${' });
+    const p = problemOf('processes:\n  s: { listen: 80, onConnection: [ { write: "a ${b" }, close ] }\n');
+    expect(p).toMatchObject({ expected: 'a reference ${name} closed by }', hint: 'write $${ for a literal ${' });
+    expect(at(p)).toBe('2:48');
+  });
+
   test('a default outside its own min/max is caught', () => {
     expect(problemOf('params: { n: { default: 0, min: 1 } }\nprocesses: {}\n')).toMatchObject({ path: 'params.n.default', expected: 'a value ≥ 1' });
   });
