@@ -7,7 +7,7 @@ import type * as z from 'zod';
 import type { DocPath, SourceIndex } from './sourceDocument.js';
 import type { ScenarioProblem } from './scenarioError.js';
 import { describeValue, isPlainMap, valueAt } from './describeValue.js';
-import { DURATION_PHRASE, isExpectedPhrase } from './schema.js';
+import { BARE_STEPS, DURATION_PHRASE, isExpectedPhrase } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { tryParseDuration } from './duration.js';
 
@@ -46,7 +46,9 @@ class IssueMapper {
     const known = knownKeys(this.schema, path);
     const keyPath = [...path, key];
     const listed = known.length > 0 && known.length <= 16 ? `one of ${known.join(', ')}` : 'a known key';
-    return this.index.problem(keyPath, listed, `unknown key ${JSON.stringify(key)}`, didYouMean(key, known), 'key');
+    const bare = (BARE_STEPS as readonly string[]).includes(key) && known.includes('connect');
+    const hint = bare ? `write "- ${key}" without the colon` : didYouMean(key, known);
+    return this.index.problem(keyPath, listed, `unknown key ${JSON.stringify(key)}`, hint, 'key');
   }
 
   private union(issue: Extract<Issue, { code: 'invalid_union' }>, path: DocPath, value: unknown): ScenarioProblem[] {
@@ -62,7 +64,12 @@ class IssueMapper {
       return best.flatMap((i) => this.problems(i, path));
     }
     const literals = literalsIn(issue.errors.flat());
-    const hint = typeof value === 'string' ? didYouMean(value, literals) : undefined;
+    const oneKeyStep = isPlainMap(value) && Object.keys(value).length > 1 && knownKeys(this.schema, path).includes('connect');
+    const hint = oneKeyStep
+      ? 'a step is a map with one key; write each as its own "- " item'
+      : typeof value === 'string'
+        ? didYouMean(value, literals)
+        : undefined;
     return [this.index.problem(path, expectedOf(issue), describeValue(value), hint ?? hintFor(issue, value))];
   }
 }

@@ -60,6 +60,11 @@ describe('a wrong value deep in a step', () => {
     expect(at(p)).toBe('5:9');
   });
 
+  test('two keys in one step, or a colon after a bare step, get a hint', () => {
+    expect(problemOf(server('      - { read: line, write: x }')).hint).toBe('a step is a map with one key; write each as its own "- " item');
+    expect(problemOf(server('      - close:')).hint).toBe('write "- close" without the colon');
+  });
+
   test('a duration without a unit suggests units', () => {
     const p = problemOf(server('      - sleep: 20'));
     expect(p).toMatchObject({ path: 'processes.server.onConnection[0].sleep', found: '20', hint: 'did you mean "20s" or "20ms"?' });
