@@ -30,6 +30,8 @@ export interface WorldOptions {
   readonly trace?: boolean | ((conn: number) => boolean);
   /** Hold every segment until the caller delivers, drops or duplicates it (model-based tests). */
   readonly manualNetwork?: boolean;
+  /** The local port a client connection must use (real mode replays the kernel's choices); undefined = pick one. */
+  readonly ephemeralPortFor?: (conn: number) => number | undefined;
 }
 
 /** A process as the kernel sees it. */
@@ -139,6 +141,12 @@ export class World {
   /** While processing an arriving segment, ACKs are coalesced into one. */
   private ackOwed: Socket | null = null;
   private deferAcks = false;
+  private readonly firstErrors = new Map<Errno, number>();
+  private readonly ephemeralPortFor: ((conn: number) => number | undefined) | undefined;
+  /** SYNs dropped because an accept queue was full. */
+  synDrops = 0;
+  /** Timer expiries per timer slot (synRto, finRto, twoMsl, finWait2, dataRto). */
+  readonly expiries = new Float64Array(TIMER_SLOTS.length);
   /** Events processed so far (for benchmarks). */
   eventsProcessed = 0;
 
@@ -151,6 +159,7 @@ export class World {
     this.traceEvents = trace === false ? null : [];
     this.traceFilter = typeof trace === 'function' ? trace : null;
     this.manual = options.manualNetwork ?? false;
+    this.ephemeralPortFor = options.ephemeralPortFor;
   }
 
   // ───────────────────────────── set-up ─────────────────────────────
@@ -221,8 +230,8 @@ export class World {
     sock.acceptQueue = [];
     sock.backlog = backlog;
     host.listeners.set(port, sock);
-    this.apply(sock, 'LISTEN', { by: 'call', call: 'listen' });
     this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'listen', result: String(fd) }, sock.conn);
+    this.apply(sock, 'LISTEN', { by: 'call', call: 'listen' });
     return fd;
   }
 
@@ -233,9 +242,10 @@ export class World {
     if (proc.fds.full) return this.fail(process, 'connect', null, 'EMFILE');
     const host = this.hosts[proc.host]!;
     const remote = { addr: address, port };
-    const localPort = this.ephemeralPort(host, remote);
-    const sock = this.newSocket(proc.host, process, { addr: host.address, port: localPort }, remote, conn ?? this.nextConn++, 'client');
-    if (conn !== undefined && conn >= this.nextConn) this.nextConn = conn + 1;
+    const connNumber = conn ?? this.nextConn++;
+    if (connNumber >= this.nextConn) this.nextConn = connNumber + 1;
+    const localPort = this.ephemeralPortFor?.(connNumber) ?? this.ephemeralPort(host, remote);
+    const sock = this.newSocket(proc.host, process, { addr: host.address, port: localPort }, remote, connNumber, 'client');
     sock.fd = proc.fds.open(sock);
     host.sockets.set(connectionKey(localPort, remote), sock);
     this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'connect', result: String(sock.fd) }, sock.conn);
@@ -288,11 +298,11 @@ export class World {
       const errno: Errno = state === S.SYN_SENT || state === S.SYN_RECEIVED ? 'ENOTCONN' : 'EPIPE';
       return this.fail(process, 'write', sock.id, errno);
     }
+    this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
     if (data.length > 0) {
       this.transmit(sock, emit(sock.tcb, PSH | ACK, data), false);
       if (!(sock.timerGen[SLOT_DATA_RTO]! & 1)) this.armTimer(sock, SLOT_DATA_RTO);
     }
-    this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
     return data.length;
   }
 
@@ -531,6 +541,11 @@ export class World {
     return out;
   }
 
+  /** When a program first got `errno`, or undefined. */
+  firstErrorAt(errno: Errno): number | undefined {
+    return this.firstErrors.get(errno);
+  }
+
   /** Names of the processes, in index order. */
   processNames(): string[] {
     return this.processes.map((p) => p.name);
@@ -600,6 +615,7 @@ export class World {
 
   private countError(process: number, errno: Errno): void {
     this.errorCounts[process * ERRNOS.length + ERRNOS.indexOf(errno)]!++;
+    if (!this.firstErrors.has(errno)) this.firstErrors.set(errno, this.now);
   }
 
   /** The socket's pending error, reported once; after that a dead socket answers EPIPE to writes. */
@@ -759,6 +775,7 @@ export class World {
 
   private expire(sock: Socket, slot: number): void {
     sock.timerGen[slot] = (sock.timerGen[slot]! + 1) & ~1;
+    this.expiries[slot]!++;
     const name = TIMER_SLOTS[slot]!;
     if (this.traceEvents && this.tracing(sock.conn)) this.traceEvents.push({ kind: 'timer', at: this.now, socket: sock.id, timer: name });
     const cause: StateCause = { by: 'timer', timer: name };
@@ -818,7 +835,10 @@ export class World {
       const listener = host.listeners.get(segment.dst.port);
       if (!listener || !(segment.flags & SYN) || segment.flags & (ACK | RST)) return this.noSocket(segment, segmentId, conn);
       // accept queue full: Linux drops the SYN; the client retries (tcp_conn_request, LISTENOVERFLOWS)
-      if (listener.acceptQueue!.length > listener.backlog) return this.dropped(segmentId, 'backlog-full', conn);
+      if (listener.acceptQueue!.length > listener.backlog) {
+        this.synDrops++;
+        return this.dropped(segmentId, 'backlog-full', conn);
+      }
       sock = this.newSocket(hostIndex, listener.process, listener.local, segment.src, conn, 'server');
       sock.leaf = this.table.leafIndex('LISTEN');
       const base = sock.process * TCP_STATES.length;

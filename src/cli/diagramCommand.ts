@@ -1,0 +1,37 @@
+/** `tcpsim diagram`: the endpoint state diagram generated from the xstate machine. */
+import { parseArgs } from 'node:util';
+import { endpointGraph } from '../model/endpointGraph.js';
+import { featuresOf, resolveProfile } from '../model/profile.js';
+import { dotStateDiagram } from '../report/dot.js';
+import { mermaidStateDiagram } from '../report/mermaid.js';
+import { UsageError } from './usageError.js';
+
+/** Help text of `tcpsim diagram`. */
+export const DIAGRAM_HELP = `Usage: tcpsim diagram [--profile linux|rfc9293] [--format mermaid|dot]
+
+Print the TCP endpoint state diagram (RFC 9293 Figure 5) as tcpsim runs it:
+generated from the xstate machine, so it cannot drift from the model. The
+profiles differ: linux has the tcp_fin_timeout edge out of FIN_WAIT_2.
+
+Options:
+  --profile P    linux (default) or rfc9293
+  --format F     mermaid (default, a stateDiagram-v2) or dot (Graphviz)
+  -h, --help     this help`;
+
+/** Runs `tcpsim diagram`; returns the exit code. */
+export function diagramCommand(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: { profile: { type: 'string', default: 'linux' }, format: { type: 'string', default: 'mermaid' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${DIAGRAM_HELP}\n`);
+    return 0;
+  }
+  if (values.profile !== 'linux' && values.profile !== 'rfc9293') throw new UsageError(`--profile: expected linux or rfc9293, found "${values.profile}"`);
+  const graph = endpointGraph(featuresOf(resolveProfile(values.profile)));
+  if (values.format === 'mermaid') process.stdout.write(`${mermaidStateDiagram(graph)}\n`);
+  else if (values.format === 'dot') process.stdout.write(`${dotStateDiagram(graph, `tcp_${values.profile}`)}\n`);
+  else throw new UsageError(`--format: expected mermaid or dot, found "${values.format}"`);
+  return 0;
+}

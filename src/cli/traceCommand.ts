@@ -1,0 +1,75 @@
+/** `tcpsim trace FILE`: one connection of a run as an RFC 9293 table, Mermaid, pcapng or JSON. */
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { simulate } from '../sim/simulate.js';
+import { rfcTable } from '../report/rfcTable.js';
+import { mermaidSequence } from '../report/mermaid.js';
+import { toPcapng } from '../report/pcapng.js';
+import { loadForCli } from './loadForCli.js';
+import { UsageError } from './usageError.js';
+
+/** Help text of `tcpsim trace`. */
+export const TRACE_HELP = `Usage: tcpsim trace FILE [options]
+
+Simulate a scenario and print one connection's life: every segment with its
+sequence and acknowledgement numbers, every app call, timer and state change.
+
+Options:
+  --conn N            connection number (default 0, the first client connection)
+  --format F          rfc (default): the layout of RFC 9293 Figures 12 and 13
+                      mermaid: a sequenceDiagram
+                      pcapng: a capture Wireshark opens (all connections unless --conn)
+                      json: the raw trace events
+  --absolute          rfc/mermaid: absolute sequence numbers instead of relative
+  --time              rfc: add a time column
+  -o, --output OUT    write to OUT instead of stdout (required for pcapng on a terminal)
+  --seed, --param, --profile, --until   as for \`tcpsim run\`
+  -h, --help          this help`;
+
+/** Runs `tcpsim trace`; returns the exit code. */
+export function traceCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      conn: { type: 'string' },
+      format: { type: 'string', default: 'rfc' },
+      absolute: { type: 'boolean' },
+      time: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      seed: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      profile: { type: 'string' },
+      until: { type: 'string' },
+      'allow-large': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${TRACE_HELP}\n`);
+    return 0;
+  }
+  const format = values.format;
+  if (!['rfc', 'mermaid', 'pcapng', 'json'].includes(format)) throw new UsageError(`--format: expected rfc, mermaid, pcapng or json, found "${format}"`);
+  if (values.conn !== undefined && !/^\d+$/.test(values.conn)) throw new UsageError(`--conn: expected a connection number, found "${values.conn}"`);
+  const conn = values.conn === undefined ? undefined : Number(values.conn);
+  const scenario = loadForCli(positionals[0], values);
+  const only = conn ?? (format === 'pcapng' ? undefined : 0);
+  const result = simulate(scenario, { trace: only === undefined ? true : (c) => c === only });
+  const trace = result.world.trace();
+  if (only !== undefined && !trace.sockets.some((s) => s.conn === only)) {
+    throw new UsageError(`--conn ${only}: the run has no such connection (connections are numbered from 0 in connect order)`);
+  }
+  const seq = values.absolute ? ('absolute' as const) : ('relative' as const);
+  let output: string | Buffer;
+  if (format === 'rfc') output = `${rfcTable(trace, only ?? 0, { seq, time: values.time ?? false })}\n`;
+  else if (format === 'mermaid') output = `${mermaidSequence(trace, only ?? 0, { seq })}\n`;
+  else if (format === 'json') output = `${JSON.stringify(trace, null, 2)}\n`;
+  else {
+    if (values.output === undefined && process.stdout.isTTY) throw new UsageError('pcapng is binary: give -o FILE (or redirect stdout)');
+    output = toPcapng(trace, only === undefined ? {} : { conns: [only] });
+  }
+  if (values.output !== undefined) writeFileSync(values.output, output);
+  else process.stdout.write(output);
+  return 0;
+}

@@ -1,0 +1,117 @@
+/**
+ * The plain-language diagnosis of a run: which program leaks CLOSE_WAIT, what each leaked
+ * connection costs, when the fd limit was reached and what followed, why FIN_WAIT_2 and
+ * TIME_WAIT appear and fade. Reads only the result and the scenario.
+ */
+import type { Scenario } from '../scenario/types.js';
+import type { Sample, SimulationResult } from '../sim/simulate.js';
+
+/** A clock reading for people: `0:25`, `1:02:03`, `0:00.250`. */
+export function clock(ms: number): string {
+  const totalSeconds = Math.floor(ms / 1000);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  const frac = ms % 1000 === 0 ? '' : `.${String(Math.round(ms % 1000)).padStart(3, '0')}`;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}${frac}`;
+}
+
+/** Seconds for people: `60 s`, `2 min`, `250 ms`. */
+export function span(micros: number): string {
+  if (micros % 60_000_000 === 0 && micros >= 120_000_000) return `${micros / 60_000_000} min`;
+  if (micros >= 1_000_000) return `${+(micros / 1_000_000).toFixed(1)} s`;
+  return `${+(micros / 1000).toFixed(1)} ms`;
+}
+
+function firstSample(samples: readonly Sample[], test: (s: Sample) => boolean): Sample | undefined {
+  return samples.find(test);
+}
+
+/** Sentences explaining what the run shows, most important first. */
+export function diagnose(result: SimulationResult, scenario: Scenario): string[] {
+  const out: string[] = [];
+  const { samples, final, world, profile } = result;
+  const peak = (pick: (s: Sample) => number): number => Math.max(0, ...samples.map(pick));
+
+  for (const spec of scenario.processes) {
+    const name = spec.name;
+    const baseline = spec.baselineFds + (spec.server ? 1 : 0);
+    const closeWait = final.byProcess[name]?.CLOSE_WAIT ?? 0;
+    const tail = samples.slice(Math.floor(samples.length * 0.75));
+    const steady = tail.every((s) => (s.byProcess[name]?.CLOSE_WAIT ?? 0) <= closeWait);
+    if (closeWait > 0 && steady) {
+      const fds = final.fds[name] ?? 0;
+      const accepted = result.stats.accepted.get(name) ?? 0;
+      out.push(
+        `${name} never closes its connections: ${closeWait} sockets sit in CLOSE_WAIT — the peers sent FIN, ${name} never called close(). ` +
+          `CLOSE_WAIT has no timer, so they stay until the process closes them or exits.`,
+      );
+      if (accepted > 0) {
+        const perConn = (fds - baseline) / accepted;
+        out.push(
+          `Each accepted connection costs ${name} ${Number.isInteger(perConn) ? perConn : perConn.toFixed(2)} fd for good: ${fds} fds open at the end against a baseline of ${baseline}, for ${accepted} accepted connections.`,
+        );
+      }
+      const atLimit = firstSample(samples, (s) => (s.fds[name] ?? 0) >= spec.nofile);
+      if (atLimit) {
+        const emfile = final.errorsByProcess[name]?.EMFILE ?? 0;
+        const first = world.firstErrorAt('EMFILE');
+        const queued = closeWait - Math.max(0, fds - baseline);
+        if (spec.acceptPolicy === 'libuv') {
+          const dropped = result.stats.droppedByEmfileTrick.get(name) ?? 0;
+          out.push(
+            `${name} reached its fd limit (nofile ${spec.nofile}) by ${clock(atLimit.t)}. As a Node (libuv) server it then accepted and at once closed ${dropped} further connections (uv__emfile_trick); the program was never told.`,
+          );
+        } else {
+          out.push(
+            `${name} reached its fd limit (nofile ${spec.nofile}) by ${clock(atLimit.t)}; from then on accept() failed with EMFILE ` +
+              `(${emfile} times${first !== undefined ? `, first at ${clock(first / 1000)}` : ''}).` +
+              (queued > 0 ? ` ${queued} connections the kernel completed but ${name} could not accept wait in the accept queue — they are in CLOSE_WAIT too.` : ''),
+          );
+        }
+      }
+    }
+  }
+
+  const peakFinWait2 = peak((s) => s.states.FIN_WAIT_2 ?? 0);
+  const finWait2Expired = world.expiries[3] ?? 0;
+  if (finWait2Expired > 0 && profile.finTimeout !== null) {
+    out.push(
+      `${finWait2Expired} FIN_WAIT_2 sockets (peak ${peakFinWait2}) expired: they were the closing side's sockets, orphaned by close(), whose peer never sent its FIN, and Linux ends an orphaned FIN_WAIT_2 after tcp_fin_timeout (${span(profile.finTimeout)}). That is why the article's netstat shows CLOSE_WAIT but no FIN_WAIT2.`,
+    );
+  }
+  if ((final.states.FIN_WAIT_2 ?? 0) > 0) {
+    out.push(
+      `${final.states.FIN_WAIT_2} sockets are still in FIN_WAIT_2: the peer has not closed its side.` +
+        (profile.finTimeout === null ? ' This profile has no FIN_WAIT_2 timeout.' : ' A program that still holds the fd (after shutdown) keeps it there with no timer.'),
+    );
+  }
+
+  const peakTimeWait = peak((s) => s.states.TIME_WAIT ?? 0);
+  if (peakTimeWait > 0) {
+    const left = final.states.TIME_WAIT ?? 0;
+    out.push(
+      `TIME_WAIT peaked at ${peakTimeWait} on the side that closed first; each lasts ${span(profile.timeWait)} (${profile.name === 'linux' ? 'TCP_TIMEWAIT_LEN, fixed in the Linux kernel' : '2 MSL'})` +
+        (left === 0 ? ' and all of them have expired.' : `; ${left} remain at the end.`),
+    );
+  }
+
+  const peakSynSent = peak((s) => s.states.SYN_SENT ?? 0);
+  const timedOut = final.errors.ETIMEDOUT;
+  if (peakSynSent > 0 && world.synDrops > 0) {
+    out.push(
+      `Up to ${peakSynSent} clients waited in SYN_SENT: the server's accept queue was full, so Linux dropped their SYNs and they retried with backoff (${span(profile.synRto)}, doubling, ${profile.synRetries} retries).` +
+        ` ${world.synDrops} SYNs were dropped.` +
+        (timedOut > 0 ? ` ${timedOut} connections ended in ETIMEDOUT.` : ''),
+    );
+  }
+
+  if (out.length === 0 || (Object.keys(final.states).every((s) => s === 'LISTEN') && peakTimeWait >= 0 && out.every((l) => !l.includes('never closes')))) {
+    const clean = scenario.processes.every((p) => (final.fds[p.name] ?? 0) === p.baselineFds + (p.server ? 1 : 0));
+    if (Object.keys(final.states).every((s) => s === 'LISTEN') && clean) {
+      out.push('Every connection reached CLOSED and every process is back to its baseline fds: nothing leaks.');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,214 @@
+/**
+ * The scenario's programs, run against the World's syscalls: a server's accept loop (with its
+ * worker pool and accept policy) and per-connection step lists, and clients that open
+ * connections on a schedule. A step that would block (connect, read, sleep) parks the task
+ * until the kernel or the clock wakes it.
+ *
+ * What a program does on an error: a failed connect() closes its fd (Java's Socket constructor
+ * and Go's Dial both do) and the task ends; any other error ends the task where it stands,
+ * without closing — exactly what a handler that forgot close() in its error path does.
+ */
+import type { ProcessSpec, Scenario, Step } from '../scenario/types.js';
+import type { Waiter } from './socket.js';
+import type { World } from './world.js';
+
+/** Counts the programs keep about themselves. */
+export interface ProgramStats {
+  /** Connections the server program accepted, per process. */
+  readonly accepted: Map<string, number>;
+  /** Connections the libuv policy accepted and closed at once, per process. */
+  readonly droppedByEmfileTrick: Map<string, number>;
+}
+
+/** Where a connect step goes. */
+interface Target {
+  readonly address: string;
+  readonly port: number;
+}
+
+class Task implements Waiter {
+  private pc = 0;
+  private finished = false;
+
+  constructor(
+    private readonly world: World,
+    private readonly process: number,
+    private readonly steps: readonly Step[],
+    private readonly resolve: (step: Extract<Step, { op: 'connect' }>) => Target,
+    private fd: number,
+    private readonly conn: number | undefined,
+    private readonly onDone: () => void,
+  ) {}
+
+  wake(): void {
+    this.run();
+  }
+
+  run(): void {
+    const world = this.world;
+    const p = this.process;
+    if (this.finished) return;
+    if (world.exited(p)) return this.finish();
+    while (this.pc < this.steps.length) {
+      const step = this.steps[this.pc]!;
+      switch (step.op) {
+        case 'connect': {
+          if (this.fd < 0) {
+            const target = this.resolve(step);
+            const fd = world.connect(p, target.address, target.port, this.conn);
+            if (typeof fd === 'string') return this.finish();
+            this.fd = fd;
+          }
+          const outcome = world.connectOutcome(p, this.fd);
+          if (outcome === 'pending') return world.waitOn(p, this.fd, this);
+          if (outcome !== 'connected') {
+            world.close(p, this.fd);
+            this.fd = -1;
+            return this.finish();
+          }
+          break;
+        }
+        case 'write':
+          if (typeof world.write(p, this.fd, step.data) === 'string') return this.finish();
+          break;
+        case 'read': {
+          const result = world.read(p, this.fd, step.amount);
+          if (result === null) return world.waitOn(p, this.fd, this);
+          if (typeof result === 'string') return this.finish();
+          // reading to EOF consumes as data arrives until the stream ends
+          if (step.amount.kind === 'eof' && !result.eof) continue;
+          break;
+        }
+        case 'sleep':
+          this.pc++;
+          return world.at(world.now + step.duration, () => this.run());
+        case 'shutdown':
+          world.shutdown(p, this.fd);
+          break;
+        case 'close':
+          world.close(p, this.fd);
+          this.fd = -1;
+          break;
+        case 'abort':
+          world.abort(p, this.fd);
+          this.fd = -1;
+          break;
+        case 'exit':
+          world.exit(p);
+          return this.finish();
+      }
+      this.pc++;
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.onDone();
+  }
+}
+
+class Acceptor implements Waiter {
+  private listenFd = -1;
+  private busy = 0;
+  private readonly waiting: number[] = [];
+  private retryPending = false;
+
+  constructor(
+    private readonly world: World,
+    private readonly process: number,
+    private readonly spec: ProcessSpec,
+    private readonly resolve: (step: Extract<Step, { op: 'connect' }>) => Target,
+    private readonly stats: ProgramStats,
+  ) {}
+
+  start(): void {
+    const server = this.spec.server!;
+    const fd = this.world.listen(this.process, server.port, server.backlog);
+    if (typeof fd === 'string') throw new Error(`program ${this.spec.name}: listen on port ${server.port} failed with ${fd}`);
+    this.listenFd = fd;
+    this.wake();
+  }
+
+  wake(): void {
+    const world = this.world;
+    const p = this.process;
+    if (world.exited(p)) return;
+    for (;;) {
+      const fd = world.accept(p, this.listenFd);
+      if (fd === null) return world.waitOn(p, this.listenFd, this);
+      if (fd === 'EMFILE') {
+        if (this.spec.acceptPolicy === 'libuv') {
+          // uv__emfile_trick: accept and close every pending connection; the program never knows
+          let dropped = 0;
+          while (world.acceptAndDrop(p, this.listenFd)) dropped++;
+          this.stats.droppedByEmfileTrick.set(this.spec.name, (this.stats.droppedByEmfileTrick.get(this.spec.name) ?? 0) + dropped);
+          continue;
+        }
+        const retry = this.spec.server!.acceptRetry;
+        if (retry !== null && !this.retryPending) {
+          this.retryPending = true;
+          world.at(world.now + retry, () => {
+            this.retryPending = false;
+            this.wake();
+          });
+        }
+        return;
+      }
+      if (typeof fd === 'string') return;
+      this.stats.accepted.set(this.spec.name, (this.stats.accepted.get(this.spec.name) ?? 0) + 1);
+      this.dispatch(fd);
+    }
+  }
+
+  private dispatch(fd: number): void {
+    const workers = this.spec.server!.workers;
+    if (workers !== null && this.busy >= workers) {
+      this.waiting.push(fd);
+      return;
+    }
+    this.busy++;
+    new Task(this.world, this.process, this.spec.server!.steps, this.resolve, fd, undefined, () => this.done()).run();
+  }
+
+  private done(): void {
+    this.busy--;
+    const next = this.waiting.shift();
+    if (next !== undefined) this.dispatch(next);
+  }
+}
+
+/** Starts every process's program in `world`; `processIndex` maps names to World process indices. */
+export function startPrograms(world: World, scenario: Scenario, processIndex: ReadonlyMap<string, number>): ProgramStats {
+  const stats: ProgramStats = { accepted: new Map(), droppedByEmfileTrick: new Map() };
+  const byName = new Map(scenario.processes.map((p) => [p.name, p] as const));
+  const resolve = (step: Extract<Step, { op: 'connect' }>): Target => {
+    if ('address' in step.to) return { address: step.to.address, port: step.to.port };
+    const spec = byName.get(step.to.process);
+    const index = processIndex.get(step.to.process);
+    if (!spec?.server || index === undefined) throw new Error(`program: connect target ${step.to.process} does not listen`);
+    return { address: world.hostAddress(world.hostOf(index)), port: spec.server.port };
+  };
+  let conn = 0;
+  for (const spec of scenario.processes) {
+    const p = processIndex.get(spec.name)!;
+    if (spec.server) {
+      const acceptor = new Acceptor(world, p, spec, resolve, stats);
+      world.at(0, () => acceptor.start());
+    }
+    const client = spec.client;
+    if (client) {
+      const first = conn;
+      conn += client.connections;
+      // one pending event spawns the connections in turn, evenly over the ramp
+      const spawn = (i: number): void => {
+        new Task(world, p, client.steps, resolve, -1, first + i, () => {}).run();
+        const next = i + 1;
+        if (next < client.connections) world.at(client.start + Math.floor((client.ramp * next) / client.connections), () => spawn(next));
+      };
+      if (client.connections > 0) world.at(client.start, () => spawn(0));
+    }
+  }
+  return stats;
+}
