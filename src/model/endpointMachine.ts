@@ -158,7 +158,9 @@ export function createEndpointMachine(features: EndpointFeatures) {
         on: {
           // close(): send FIN, enter FIN_WAIT_1; the socket is orphaned (RFC 9293 §3.10.4)
           CLOSE: { target: 'FIN_WAIT_1.orphaned', actions: 'sendFin' },
-          CLOSE_UNREAD: closeWithUnread('FIN_WAIT_1.orphaned'),
+          CLOSE_UNREAD: features.rstOnUnreadClose
+            ? { target: 'CLOSED', actions: 'sendRst' }
+            : { target: 'FIN_WAIT_1.orphaned', actions: 'sendFin' },
           // shutdown(SHUT_WR): send FIN, keep the fd, keep receiving (RFC 9293 §3.6 half-close)
           SHUTDOWN: { target: 'FIN_WAIT_1.attached', actions: 'sendFin' },
           // SO_LINGER 0 + close(): send RST, delete the TCB (RFC 9293 §3.10.5)

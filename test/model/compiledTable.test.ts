@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { transition, type AnyMachineSnapshot } from 'xstate';
+import { ENDPOINT_EVENTS, TIMERS, createEndpointMachine, type EndpointFeatures } from '../../src/model/endpointMachine.js';
+import { EVENT_COUNT, decodeEffects, machineLeaves, snapshotIn, tableFor } from '../../src/model/compileTable.js';
+
+/** All eight combinations of the profile features. */
+const FEATURE_SETS: EndpointFeatures[] = [0, 1, 2, 3, 4, 5, 6, 7].map((bits) => ({
+  orphanFinWait2Timeout: (bits & 1) !== 0,
+  rstOnUnreadClose: (bits & 2) !== 0,
+  rstEndsTimeWait: (bits & 4) !== 0,
+}));
+
+/** Leaf name of a snapshot value, written independently of compileTable's leafOf. */
+function leafName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [[parent, child]] = Object.entries(value as Record<string, string>) as [[string, string]];
+  return `${parent}.${child}`;
+}
+
+/** What xstate says `event` does in `leaf`: next leaf and a sorted list of effect names. */
+function fromXstate(features: EndpointFeatures, leaf: string, event: string): { next: string; effects: string[] } {
+  const machine = createEndpointMachine(features);
+  const before = snapshotIn(machine, leaf);
+  let type = event;
+  if (event.startsWith('TIMEOUT_')) {
+    // the xstate event of a named `after` delay on this leaf or one of its ancestors
+    const delay = event.slice('TIMEOUT_'.length);
+    const ids = [leaf.split('.')[0]!, leaf];
+    const node = ids.map((id) => machine.getStateNodeById(`tcp.${id}`)).find((n) => n.after.some((t) => t.delay === delay));
+    if (!node) return { next: leaf, effects: [] };
+    type = node.after.find((t) => t.delay === delay)!.eventType;
+  }
+  const [after, actions] = transition(machine, before as never, { type } as never);
+  const effects = (actions as Array<{ type: string; params?: { id?: string; sendId?: string } }>).map((a) => {
+    if (a.type === 'xstate.raise') return `start:${/after\.(\w+)\./.exec(a.params?.id ?? '')?.[1]}`;
+    if (a.type === 'xstate.cancel') return `cancel:${/after\.(\w+)\./.exec(a.params?.sendId ?? '')?.[1]}`;
+    return a.type;
+  });
+  return { next: leafName((after as AnyMachineSnapshot).value), effects: effects.sort() };
+}
+
+describe('the compiled table', () => {
+  it('agrees with xstate transition() on every (state, event), for every profile feature set', () => {
+    let cells = 0;
+    let handled = 0;
+    for (const features of FEATURE_SETS) {
+      const table = tableFor(features);
+      const leaves = machineLeaves(createEndpointMachine(features));
+      expect(table.leaves).toEqual(leaves);
+      leaves.forEach((leaf, row) => {
+        ENDPOINT_EVENTS.forEach((event, col) => {
+          const cell = row * EVENT_COUNT + col;
+          const expected = fromXstate(features, leaf, event);
+          const effects = decodeEffects(table.effects[cell]!);
+          const actual = [...effects.actions, ...effects.start.map((t) => `start:${t}`), ...effects.cancel.map((t) => `cancel:${t}`)].sort();
+          expect({ leaf, event, next: table.leaves[table.next[cell]!], effects: actual }).toEqual({ leaf, event, next: expected.next, effects: expected.effects });
+          cells++;
+          if (table.handled[cell]) handled++;
+        });
+      });
+    }
+    expect(cells).toBe(8 * 13 * ENDPOINT_EVENTS.length);
+    expect(handled).toBeGreaterThan(8 * 80);
+  });
+
+  it('names only the four machine timers', () => {
+    expect([...TIMERS]).toEqual(['synRto', 'finRto', 'twoMsl', 'finWait2']);
+  });
+
+  it('has the FIN_WAIT_2 timeout only where the profile has one', () => {
+    const withTimer = tableFor({ orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true });
+    const without = tableFor({ orphanFinWait2Timeout: false, rstOnUnreadClose: true, rstEndsTimeWait: true });
+    const cell = (t: typeof withTimer) => t.leafIndex('FIN_WAIT_2.orphaned') * EVENT_COUNT + ENDPOINT_EVENTS.indexOf('TIMEOUT_finWait2');
+    expect(withTimer.handled[cell(withTimer)]).toBe(1);
+    expect(without.handled[cell(without)]).toBe(0);
+  });
+});

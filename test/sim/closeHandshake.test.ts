@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { LINUX, RFC9293, resolveProfile } from '../../src/model/profile.js';
+import { MS, SECOND, connectedPair } from './pair.js';
+
+describe('ESTABLISHED', () => {
+  it('normal close: the active closer sits in TIME_WAIT for exactly the profile TIME_WAIT, then CLOSED', () => {
+    const p = connectedPair();
+    const t0 = p.world.now;
+    p.world.close(p.client, p.clientFd);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
+    const client = p.history('client');
+    const timeWait = client.find((h) => h.to === 'TIME_WAIT')!.at;
+    p.advance(LINUX.timeWait);
+    const closed = p.history('client').find((h) => h.to === 'CLOSED')!.at;
+    expect(closed - timeWait).toBe(LINUX.timeWait);
+    expect(p.history('client').map((h) => h.to)).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT', 'CLOSED']);
+    expect(timeWait - t0).toBe(5 * MS + MS);
+  });
+
+  it('normal close: the passive closer goes CLOSE_WAIT, LAST_ACK, CLOSED one round trip after its close', () => {
+    const p = connectedPair();
+    p.world.close(p.client, p.clientFd);
+    p.advance(5 * MS);
+    const t1 = p.world.now;
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    const server = p.history('server');
+    expect(server.map((h) => h.to)).toEqual(['SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
+    expect(server.at(-1)!.at - t1).toBe(2 * MS);
+  });
+
+  it('rfc9293 profile: TIME_WAIT lasts 2 MSL = 4 minutes', () => {
+    const p = connectedPair({ profile: RFC9293 });
+    p.world.close(p.client, p.clientFd);
+    p.advance(5 * MS);
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS + 239 * SECOND);
+    expect(p.states().client).toBe('TIME_WAIT');
+    p.advance(SECOND);
+    expect(p.states().client).toBe('CLOSED');
+  });
+
+  it('abort sends RST: both sides CLOSED at once, no TIME_WAIT, the peer reads ECONNRESET', () => {
+    const p = connectedPair();
+    p.world.abort(p.client, p.clientFd);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+    expect(p.world.read(p.server, p.serverFd, { kind: 'line' })).toBe('ECONNRESET');
+    expect(p.history('client').map((h) => h.to)).not.toContain('TIME_WAIT');
+    expect(p.history('server').map((h) => h.to)).not.toContain('TIME_WAIT');
+  });
+
+  it('close with unread data sends RST, not FIN (linux profile): no TIME_WAIT on either side', () => {
+    const p = connectedPair();
+    p.world.write(p.client, p.clientFd, 'never read\n');
+    p.advance(5 * MS);
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+    expect(p.finSends('server')).toEqual([]);
+    expect(p.world.read(p.client, p.clientFd, { kind: 'eof' })).toBe('ECONNRESET');
+    for (const side of ['client', 'server'] as const) expect(p.history(side).map((h) => h.to)).not.toContain('TIME_WAIT');
+  });
+
+  it('close with unread data sends FIN when the profile says so', () => {
+    const p = connectedPair({ profile: resolveProfile('linux', { rstOnUnreadClose: false }) });
+    p.world.write(p.client, p.clientFd, 'never read\n');
+    p.advance(5 * MS);
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'CLOSE_WAIT', server: 'FIN_WAIT_2' });
+  });
+});
+
+describe('FIN_WAIT_1', () => {
+  it('simultaneous close: both sides pass through CLOSING to TIME_WAIT', () => {
+    const p = connectedPair();
+    p.world.close(p.client, p.clientFd);
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'TIME_WAIT', server: 'TIME_WAIT' });
+    for (const side of ['client', 'server'] as const) {
+      expect(p.history(side).map((h) => h.to).slice(-3)).toEqual(['FIN_WAIT_1', 'CLOSING', 'TIME_WAIT']);
+    }
+  });
+
+  it('a FIN that also acknowledges our FIN goes straight to TIME_WAIT', () => {
+    // the server's lone ACK of the client's FIN is lost; its FIN, sent just after, carries that ACK
+    const p = connectedPair({ faults: [{ match: 'any', port: 8888, from: 11 * MS, until: 11 * MS + 1, drop: 1 }] });
+    p.world.close(p.client, p.clientFd); // at 10 ms; FIN reaches the server at 11 ms
+    p.advance(MS + MS / 2);
+    expect(p.states().server).toBe('CLOSE_WAIT');
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    expect(p.history('client').map((h) => h.to).slice(-2)).toEqual(['FIN_WAIT_1', 'TIME_WAIT']);
+  });
+
+  it('a lost FIN is retransmitted after RTO, doubling each time (200, 400, 800, 1600 ms)', () => {
+    const p = connectedPair({ faults: [{ match: 'fin', port: 8888, from: 0, until: 2 * SECOND, drop: 1 }] });
+    const t0 = p.world.now;
+    p.world.close(p.client, p.clientFd);
+    p.advance(5 * SECOND);
+    expect(p.finSends('client').map((t) => (t - t0) / MS)).toEqual([0, 200, 600, 1400, 3000]);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+  });
+
+  it('a FIN that is never acknowledged ends the orphaned socket after the retry limit', () => {
+    const p = connectedPair({ faults: [{ match: 'fin', port: 8888, from: 0, until: 1000 * SECOND, drop: 1 }] });
+    const t0 = p.world.now;
+    p.world.close(p.client, p.clientFd);
+    // 8 retransmissions: 200 ms × (2^9 − 1) = 102.2 s after the first FIN
+    p.advance(102 * SECOND);
+    expect(p.states().client).toBe('FIN_WAIT_1');
+    p.advance(SECOND);
+    expect(p.states().client).toBe('CLOSED');
+    expect(p.finSends('client')).toHaveLength(1 + LINUX.finRetries);
+    expect(p.history('client').at(-1)!.at - t0).toBe(102_200 * MS);
+  });
+});
+
+describe('FIN_WAIT_2', () => {
+  it('an orphaned FIN_WAIT_2 expires after tcp_fin_timeout', () => {
+    const p = connectedPair();
+    p.world.close(p.client, p.clientFd);
+    p.advance(5 * MS);
+    const entered = p.history('client').find((h) => h.to === 'FIN_WAIT_2')!.at;
+    p.advance(LINUX.finTimeout!);
+    expect(p.states()).toEqual({ client: 'CLOSED', server: 'CLOSE_WAIT' });
+    expect(p.history('client').at(-1)!.at - entered).toBe(LINUX.finTimeout);
+  });
+
+  it('a FIN_WAIT_2 whose program still holds the fd never expires', () => {
+    const p = connectedPair();
+    p.world.shutdown(p.client, p.clientFd);
+    p.advance(10 * 3600 * SECOND);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+  });
+
+  it('closing a half-closed socket starts tcp_fin_timeout from the close', () => {
+    const p = connectedPair();
+    p.world.shutdown(p.client, p.clientFd);
+    p.advance(100 * SECOND);
+    p.world.close(p.client, p.clientFd);
+    p.advance(LINUX.finTimeout! - 1);
+    expect(p.states().client).toBe('FIN_WAIT_2');
+    p.advance(1);
+    expect(p.states().client).toBe('CLOSED');
+  });
+
+  it('rfc9293 profile: an orphaned FIN_WAIT_2 never expires', () => {
+    const p = connectedPair({ profile: RFC9293 });
+    p.world.close(p.client, p.clientFd);
+    p.advance(10 * 3600 * SECOND);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+  });
+
+  it('half close lets the peer keep writing, and the reader sees the data then EOF', () => {
+    const p = connectedPair();
+    p.world.write(p.client, p.clientFd, 'request\n');
+    p.world.shutdown(p.client, p.clientFd);
+    p.advance(5 * MS);
+    expect(p.world.read(p.server, p.serverFd, { kind: 'eof' })).toEqual({ data: 'request\n', eof: true });
+    expect(p.world.write(p.server, p.serverFd, 'answer, part 1\n')).toBe(15);
+    p.advance(5 * MS);
+    expect(p.world.write(p.server, p.serverFd, 'answer, part 2\n')).toBe(15);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+    expect(p.world.read(p.client, p.clientFd, { kind: 'line' })).toEqual({ data: 'answer, part 1\n', eof: false });
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    expect(p.world.read(p.client, p.clientFd, { kind: 'eof' })).toEqual({ data: 'answer, part 2\n', eof: true });
+    expect(p.states()).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
+    expect(p.world.write(p.client, p.clientFd, 'too late')).toBe('EPIPE');
+  });
+});
+
+describe('CLOSE_WAIT', () => {
+  it('a server that never closes keeps CLOSE_WAIT forever, and its fd with it', () => {
+    const p = connectedPair();
+    p.world.close(p.client, p.clientFd);
+    p.advance(24 * 3600 * SECOND);
+    expect(p.states()).toEqual({ client: 'CLOSED', server: 'CLOSE_WAIT' });
+    expect(p.world.fdsInUse(p.server)).toBe(3 + 2);
+    expect(p.world.fdsInUse(p.client)).toBe(3);
+  });
+
+  it('writing to a peer that has closed: the write succeeds, the peer answers RST, the next write fails with EPIPE', () => {
+    const p = connectedPair();
+    p.world.close(p.client, p.clientFd);
+    p.advance(5 * MS);
+    expect(p.world.write(p.server, p.serverFd, 'are you there?\n')).toBe(15);
+    p.advance(5 * MS);
+    expect(p.states()).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+    expect(p.world.write(p.server, p.serverFd, 'hello?\n')).toBe('EPIPE');
+  });
+});
+
+describe('TIME_WAIT', () => {
+  it('a retransmitted FIN is re-ACKed and the 2MSL timer restarts', () => {
+    // the client's final ACK (sent when the server's FIN arrives, 1 ms after the server's close) is lost
+    const p = connectedPair({ faults: [{ match: 'any', port: 8888, from: 16 * MS, until: 16 * MS + 1, drop: 1 }] });
+    p.world.close(p.client, p.clientFd); // 10 ms
+    p.advance(5 * MS); // 15 ms
+    p.world.close(p.server, p.serverFd); // server FIN at 15 ms, reaches the client at 16 ms
+    p.advance(MS + MS / 2);
+    expect(p.states()).toEqual({ client: 'TIME_WAIT', server: 'LAST_ACK' });
+    p.advance(300 * MS);
+    expect(p.states()).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
+    const entered = p.history('client').find((h) => h.to === 'TIME_WAIT')!.at;
+    expect(entered).toBe(16 * MS);
+    const resent = p.finSends('server');
+    expect(resent.map((t) => t / MS)).toEqual([15, 215]);
+    // TIME_WAIT restarted when the retransmission arrived (216 ms), so it ends at 216 ms + 60 s
+    p.world.runUntil(entered + LINUX.timeWait);
+    expect(p.states().client).toBe('TIME_WAIT');
+    p.world.runUntil(216 * MS + LINUX.timeWait);
+    expect(p.states().client).toBe('CLOSED');
+  });
+});

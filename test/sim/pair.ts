@@ -1,0 +1,72 @@
+/**
+ * Test fixture: a client and a server process on one host, connected, with a 1 ms link, so a
+ * test starts from ESTABLISHED on both sides and drives the close handshake by syscalls.
+ */
+import { LINUX, type Profile } from '../../src/model/profile.js';
+import type { TcpState } from '../../src/model/states.js';
+import type { FaultSpec } from '../../src/scenario/types.js';
+import type { TraceEvent } from '../../src/sim/trace.js';
+import { World } from '../../src/sim/world.js';
+
+/** One millisecond, in the engine's microseconds. */
+export const MS = 1000;
+/** One second, in microseconds. */
+export const SECOND = 1_000_000;
+
+/** Options of a connected pair. */
+export interface PairOptions {
+  readonly profile?: Profile;
+  readonly faults?: readonly FaultSpec[];
+  readonly seed?: number;
+  readonly backlog?: number;
+}
+
+/** A connected client/server pair and helpers to run it. */
+export function connectedPair(options: PairOptions = {}) {
+  const world = new World({
+    profile: options.profile ?? LINUX,
+    seed: options.seed ?? 7,
+    network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 },
+    faults: options.faults ?? [],
+    trace: true,
+  });
+  const host = world.addHost('localhost', '127.0.0.1');
+  const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
+  const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
+  const listenFd = world.listen(server, 8888, options.backlog ?? 8) as number;
+  const clientFd = world.connect(client, '127.0.0.1', 8888) as number;
+  world.runUntil(10 * MS);
+  const serverFd = world.accept(server, listenFd) as number;
+  const socketIds = { client: world.socketView(client, clientFd)!.id, server: world.socketView(server, serverFd)!.id };
+  return {
+    world,
+    server,
+    client,
+    listenFd,
+    clientFd,
+    serverFd,
+    /** Runs the clock forward by `micros`. */
+    advance(micros: number): void {
+      world.runUntil(world.now + micros);
+    },
+    /** State of each side's socket (CLOSED once the kernel has forgotten it). */
+    states(): { client: TcpState; server: TcpState } {
+      const byId = new Map(world.sockets().map((s) => [s.id, s.state]));
+      return { client: byId.get(socketIds.client) ?? 'CLOSED', server: byId.get(socketIds.server) ?? 'CLOSED' };
+    },
+    /** The states a side went through, with the time of each change. */
+    history(side: 'client' | 'server'): Array<{ at: number; to: TcpState }> {
+      return world
+        .trace()
+        .events.filter((e): e is Extract<TraceEvent, { kind: 'state' }> => e.kind === 'state' && e.socket === socketIds[side])
+        .map((e) => ({ at: e.at, to: e.to }));
+    },
+    /** Times at which a side sent a segment carrying FIN. */
+    finSends(side: 'client' | 'server'): number[] {
+      return world
+        .trace()
+        .events.filter((e): e is Extract<TraceEvent, { kind: 'send' }> => e.kind === 'send' && e.socket === socketIds[side] && (e.segment.flags & 1) !== 0)
+        .map((e) => e.at);
+    },
+  };
+}
