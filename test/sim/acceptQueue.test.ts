@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { LINUX } from '../../src/model/profile.js';
+import { World } from '../../src/sim/world.js';
+import { MS, SECOND } from './pair.js';
+
+function listening(backlog: number) {
+  const world = new World({ profile: LINUX, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true });
+  const host = world.addHost('localhost', '127.0.0.1');
+  const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
+  const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
+  const listenFd = world.listen(server, 8888, backlog) as number;
+  return { world, server, client, listenFd };
+}
+
+describe('LISTEN and SYN_SENT', () => {
+  it('a full accept queue drops the SYN: the client stays in SYN_SENT, then connects once space frees', () => {
+    const { world, server, client, listenFd } = listening(0); // Linux admits backlog + 1
+    const first = world.connect(client, '127.0.0.1', 8888) as number;
+    world.runUntil(10 * MS);
+    expect(world.connectOutcome(client, first)).toBe('connected');
+    const second = world.connect(client, '127.0.0.1', 8888) as number;
+    world.runUntil(500 * MS);
+    expect(world.stateOf(client, second)).toBe('SYN_SENT');
+    expect(world.synDrops).toBe(1);
+    expect(world.accept(server, listenFd)).toBeTypeOf('number');
+    // the SYN is retransmitted 1 s after the first; now there is room
+    world.runUntil(10 * MS + SECOND + 3 * MS);
+    expect(world.connectOutcome(client, second)).toBe('connected');
+  });
+
+  it('a SYN that is never admitted fails with ETIMEDOUT after 6 retries (1+2+4+8+16+32+64 = 127 s)', () => {
+    const { world, client } = listening(0);
+    world.connect(client, '127.0.0.1', 8888);
+    world.runUntil(10 * MS);
+    const t0 = world.now;
+    const stuck = world.connect(client, '127.0.0.1', 8888) as number;
+    world.runUntil(t0 + 127 * SECOND - 1);
+    expect(world.connectOutcome(client, stuck)).toBe('pending');
+    world.runUntil(t0 + 127 * SECOND);
+    expect(world.connectOutcome(client, stuck)).toBe('ETIMEDOUT');
+    expect(world.synDrops).toBe(1 + LINUX.synRetries);
+    expect(world.errors(client).ETIMEDOUT).toBe(1);
+  });
+
+  it('a SYN to a port nobody listens on is answered with RST: ECONNREFUSED', () => {
+    const { world, client } = listening(8);
+    const fd = world.connect(client, '127.0.0.1', 9999) as number;
+    world.runUntil(10 * MS);
+    expect(world.connectOutcome(client, fd)).toBe('ECONNREFUSED');
+  });
+});
+
+describe('the fd table', () => {
+  function server(nofile: number) {
+    const world = new World({ profile: LINUX, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 } });
+    const host = world.addHost('localhost', '127.0.0.1');
+    const srv = world.addProcess({ name: 'server', host, nofile, baselineFds: 3 });
+    const cli = world.addProcess({ name: 'client', host, nofile: 1000, baselineFds: 3 });
+    const listenFd = world.listen(srv, 8888, 100) as number;
+    return { world, srv, cli, listenFd };
+  }
+
+  it('accept() fails with EMFILE exactly when open fds reach nofile, and the connection stays queued', () => {
+    const { world, srv, cli, listenFd } = server(10);
+    for (let i = 0; i < 8; i++) world.connect(cli, '127.0.0.1', 8888);
+    world.runUntil(10 * MS);
+    const accepted: number[] = [];
+    for (;;) {
+      const fd = world.accept(srv, listenFd);
+      if (typeof fd !== 'number') {
+        expect(fd).toBe('EMFILE');
+        break;
+      }
+      accepted.push(fd);
+    }
+    expect(accepted).toEqual([4, 5, 6, 7, 8, 9]); // 0–2 baseline, 3 the listener: lowest free fd first
+    expect(world.fdsInUse(srv)).toBe(10);
+    expect(world.errors(srv).EMFILE).toBe(1);
+    // closing one frees its fd at once, and the queued connection can be accepted into it
+    world.close(srv, 6);
+    expect(world.accept(srv, listenFd)).toBe(6);
+  });
+
+  it('connect() fails with EMFILE when the table is full', () => {
+    const { world, srv } = server(4); // 3 baseline + the listener
+    expect(world.connect(srv, '127.0.0.1', 8888)).toBe('EMFILE');
+  });
+
+  it('libuv policy: at the limit the pending connection is accepted and closed at once, with no error to the program', () => {
+    const { world, srv, cli, listenFd } = server(5);
+    const a = world.connect(cli, '127.0.0.1', 8888) as number;
+    const b = world.connect(cli, '127.0.0.1', 8888) as number;
+    world.runUntil(10 * MS);
+    expect(world.accept(srv, listenFd)).toBe(4);
+    expect(world.accept(srv, listenFd)).toBe('EMFILE');
+    expect(world.acceptAndDrop(srv, listenFd)).toBe(true);
+    world.runUntil(20 * MS);
+    expect(world.stateOf(cli, a)).toBe('ESTABLISHED');
+    expect(world.stateOf(cli, b)).toBe('CLOSE_WAIT'); // it saw a FIN: it had sent no data
+    expect(world.fdsInUse(srv)).toBe(5);
+  });
+
+  it('close() frees the fd at once and the kernel keeps the orphaned socket until it reaches CLOSED', () => {
+    const { world, srv, cli, listenFd } = server(10);
+    const fd = world.connect(cli, '127.0.0.1', 8888) as number;
+    world.runUntil(10 * MS);
+    world.accept(srv, listenFd);
+    world.close(cli, fd);
+    expect(world.fdsInUse(cli)).toBe(3);
+    world.runUntil(20 * MS);
+    const orphan = world.sockets().find((s) => s.process === 'client')!;
+    expect(orphan).toMatchObject({ state: 'FIN_WAIT_2', orphaned: true, fd: -1 });
+  });
+
+  it('process exit closes every fd it held', () => {
+    const { world, srv, cli, listenFd } = server(10);
+    world.connect(cli, '127.0.0.1', 8888);
+    world.connect(cli, '127.0.0.1', 8888);
+    world.runUntil(10 * MS);
+    world.accept(srv, listenFd);
+    world.accept(srv, listenFd);
+    world.exit(cli);
+    world.runUntil(20 * MS);
+    expect(world.fdsInUse(cli)).toBe(3);
+    expect(world.stateCounts(cli)).toEqual({ FIN_WAIT_2: 2 });
+    expect(world.stateCounts(srv)).toEqual({ LISTEN: 1, CLOSE_WAIT: 2 });
+  });
+});
