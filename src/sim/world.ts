@@ -296,7 +296,7 @@ export class World {
     if (state !== S.ESTABLISHED && state !== S.CLOSE_WAIT) {
       // writing after shutdown(SHUT_WR) or after the connection is gone: EPIPE (POSIX write(2))
       const errno: Errno = state === S.SYN_SENT || state === S.SYN_RECEIVED ? 'ENOTCONN' : 'EPIPE';
-      return this.fail(process, 'write', sock.id, errno);
+      return this.fail(process, 'write', sock.id, errno, sock.conn);
     }
     this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
     if (data.length > 0) {
@@ -340,7 +340,7 @@ export class World {
     const sock = this.socketOf(process, fd);
     if (!sock) return 'EBADF';
     const state = this.rfcState(sock);
-    if (state !== S.ESTABLISHED && state !== S.CLOSE_WAIT) return this.fail(process, 'shutdown', sock.id, 'ENOTCONN');
+    if (state !== S.ESTABLISHED && state !== S.CLOSE_WAIT) return this.fail(process, 'shutdown', sock.id, 'ENOTCONN', sock.conn);
     this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'shutdown', result: '0' }, sock.conn);
     this.apply(sock, 'SHUTDOWN', { by: 'call', call: 'shutdown' });
     return 0;
@@ -348,27 +348,24 @@ export class World {
 
   /** close(): frees the fd at once; the kernel keeps the socket (orphaned) until it reaches CLOSED. */
   close(process: number, fd: number): 0 | Errno {
-    const proc = this.processes[process];
-    const sock = proc?.fds.close(fd);
-    if (!proc || !sock) return 'EBADF';
-    sock.fd = -1;
-    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'close', result: '0' }, sock.conn);
-    if (sock.acceptQueue) this.closeListener(sock);
-    else if (this.rfcState(sock) === S.CLOSED) this.forget(sock);
-    else this.apply(sock, sock.rcvBuf.length > 0 ? 'CLOSE_UNREAD' : 'CLOSE', { by: 'call', call: 'close' });
-    return 0;
+    return this.releaseFd(process, fd, 'close');
   }
 
   /** SO_LINGER 0 then close(): RST, no TIME_WAIT (Node's socket.resetAndDestroy()). */
   abort(process: number, fd: number): 0 | Errno {
+    return this.releaseFd(process, fd, 'abort');
+  }
+
+  private releaseFd(process: number, fd: number, call: 'close' | 'abort'): 0 | Errno {
     const proc = this.processes[process];
     const sock = proc?.fds.close(fd);
     if (!proc || !sock) return 'EBADF';
     sock.fd = -1;
-    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'abort', result: '0' }, sock.conn);
+    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call, result: '0' }, sock.conn);
     if (sock.acceptQueue) this.closeListener(sock);
     else if (this.rfcState(sock) === S.CLOSED) this.forget(sock);
-    else this.apply(sock, 'ABORT', { by: 'call', call: 'abort' });
+    else if (call === 'abort') this.apply(sock, 'ABORT', { by: 'call', call });
+    else this.apply(sock, sock.rcvBuf.length > 0 ? 'CLOSE_UNREAD' : 'CLOSE', { by: 'call', call });
     return 0;
   }
 
@@ -606,10 +603,11 @@ export class World {
     throw new Error(`world: host ${host.name} has no free ephemeral port towards ${remote.addr}:${remote.port}`);
   }
 
-  private fail(process: number, call: AppCall, socket: number | null, errno: Errno): Errno {
+  /** Counts and records a failed call; `conn` is the socket's connection, so a per-connection trace keeps it. */
+  private fail(process: number, call: AppCall, socket: number | null, errno: Errno, conn = -1): Errno {
     this.countError(process, errno);
     const name = this.processes[process]!.name;
-    this.record({ kind: 'call', at: this.now, process: name, socket, call, result: errno }, -1);
+    this.record({ kind: 'call', at: this.now, process: name, socket, call, result: errno }, conn);
     return errno;
   }
 
@@ -622,9 +620,9 @@ export class World {
   private takeError(process: number, sock: Socket, call: AppCall): Errno | null {
     if (sock.error && !sock.errorReported) {
       sock.errorReported = true;
-      return this.fail(process, call, sock.id, sock.error);
+      return this.fail(process, call, sock.id, sock.error, sock.conn);
     }
-    if (sock.errorReported && call === 'write') return this.fail(process, call, sock.id, 'EPIPE');
+    if (sock.errorReported && call === 'write') return this.fail(process, call, sock.id, 'EPIPE', sock.conn);
     return null;
   }
 
