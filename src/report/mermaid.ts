@@ -78,7 +78,8 @@ export function mermaidSequence(trace: Trace, conn: number, opts: MermaidSequenc
       case 'error': {
         const side = view.sideOfSocket(event.socket);
         if (side === undefined) break;
-        const text = event.kind === 'call' ? `${event.call}()` : event.kind === 'timer' ? `timer ${event.timer}` : event.errno;
+        const failed = event.kind === 'call' && /^E[A-Z]+$/.test(event.result) ? ` → ${event.result}` : '';
+        const text = event.kind === 'call' ? `${event.call}()${failed}` : event.kind === 'timer' ? `timer ${event.timer}` : event.errno;
         out.push(`${indent()}Note over ${side}: ${mermaidText(text)}`);
         break;
       }
@@ -130,7 +131,10 @@ function stateIds(names: readonly string[]): Map<string, string> {
   return ids;
 }
 
-/** A Mermaid `stateDiagram-v2` of `graph` (one line per state, one per edge). */
+/**
+ * A Mermaid `stateDiagram-v2` of `graph` (one line per state, one per edge). The lines of a
+ * multi-line edge label (one per event that takes the edge) are joined with `; `.
+ */
 export function mermaidStateDiagram(graph: StateGraph): string {
   const names = allStates(graph);
   const ids = stateIds(names);
@@ -141,7 +145,8 @@ export function mermaidStateDiagram(graph: StateGraph): string {
   }
   if (graph.initial !== undefined) out.push(`    [*] --> ${id(graph.initial)}`);
   for (const e of graph.edges) {
-    out.push(`    ${id(e.from)} --> ${id(e.to)}${e.label === '' ? '' : `: ${mermaidText(e.label)}`}`);
+    const label = e.label.split(/\r\n|\r|\n/).filter((part) => part.trim() !== '').join('; ');
+    out.push(`    ${id(e.from)} --> ${id(e.to)}${label === '' ? '' : `: ${mermaidText(label)}`}`);
   }
   return out.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@
  * exactly once — a lost one too, with the comment "lost". Each packet's `opt_comment` names what
  * the segment did: the state changes its arrival caused ("server: ESTABLISHED → CLOSE_WAIT"), the
  * sender's own change that came with sending it ("client: ESTABLISHED → FIN_WAIT_1 (close)"),
- * "retransmission", "lost", "duplicated". Format: pcapng (IETF draft-ietf-opsawg-pcapng), written
+ * "retransmission", "lost", "duplicated" — or "no state change", so every packet has a comment. Format: pcapng (IETF draft-ietf-opsawg-pcapng), written
  * little-endian; packet bytes are in network order.
  */
 import { ACK } from '../model/segment.js';
@@ -195,7 +195,8 @@ export function toPcapng(trace: Trace, opts: PcapngOptions = {}): Buffer {
     const ipId = nextIpId.get(send.segment.src.addr) ?? 1; // per-sender counter, like a host's
     nextIpId.set(send.segment.src.addr, ipId + 1);
     const packet = ipv4TcpPacket(send.segment, ipId);
-    blocks.push(enhancedPacket(epoch + BigInt(send.at), packet, (notes.get(send.segmentId) ?? []).join('; ')));
+    const comment = (notes.get(send.segmentId) ?? []).join('; ');
+    blocks.push(enhancedPacket(epoch + BigInt(send.at), packet, comment === '' ? 'no state change' : comment));
   }
   return Buffer.concat(blocks);
 }

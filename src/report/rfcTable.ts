@@ -7,7 +7,9 @@
  *
  * Layout rules (they reproduce both RFC figures from event-ordered traces):
  * - A numbered line starts at an app call, a timer or a send, unless it happens at the same virtual
- *   time as the line's first event and its side has not received anything yet in that line.
+ *   time as the line's first event and its side has not received anything yet in that line (nor,
+ *   for an app call or timer, sent anything: those are printed above the line's segments, so one
+ *   that came after a send of its side opens a line of its own).
  *   Deliveries and drops never start a line; they belong to the line of the last started one.
  * - A send whose delivery (or loss) is the next thing that happens on the connection is drawn on
  *   one row (`-->  ... -->`); otherwise it is drawn with `...` and the arrival gets its own row.
@@ -15,7 +17,11 @@
  *   changes take effect there.
  * - As in the RFC, states are printed on the first segment row of each line (both sides, as of
  *   that row), on a line's own state row when it has no segments (only the sides that changed),
- *   and on a state row before a line's app calls when earlier changes are not yet shown.
+ *   and on a state row before a line's app calls when earlier changes are not yet shown. A state
+ *   that a later row of the same line replaces is printed on the row that entered it, so no state
+ *   a side passes through is left out (two segments arriving at once: FIN-WAIT-2, then TIME-WAIT).
+ * - A call that fails (its result is an errno, such as a read that gets ECONNRESET) is noted like an
+ *   error event, `(A: ECONNRESET)`, whichever call it was.
  * - Sequence numbers are relative to each side's ISN by default (Wireshark's numbers, so a pcapng
  *   of the same trace reads the same); `seq: 'absolute'` prints them as on the wire.
  */
@@ -75,7 +81,12 @@ interface Line {
   readonly pending: Change[];
   /** Sides that have received a segment in this line. */
   readonly received: Set<Side>;
+  /** Sides that have sent a segment in this line. */
+  readonly sent: Set<Side>;
 }
+
+/** A call's `result` that is an errno name rather than an fd or a byte count. */
+const ERRNO_RESULT = /^E[A-Z]+$/;
 
 const SHOWN_CALLS: ReadonlySet<AppCall> = new Set(['connect', 'listen', 'accept', 'shutdown', 'close', 'abort', 'exit']);
 
@@ -133,14 +144,23 @@ export function rfcTable(trace: Trace, conn: number, opts: RfcTableOptions = {})
   let line: Line | undefined;
 
   const startLine = (at: number): Line => {
-    line = { at, annotations: [], body: [], pending: [], received: new Set() };
+    line = { at, annotations: [], body: [], pending: [], received: new Set(), sent: new Set() };
     lines.push(line);
     lastAnnotation.clear();
     return line;
   };
   const lineFor = (at: number, side: Side): Line =>
     line !== undefined && line.at === at && !line.received.has(side) ? line : startLine(at);
+  /** The line for an app call or timer: one that has nothing of `side`'s to print above it. */
+  const annotationLineFor = (at: number, side: Side): Line =>
+    line !== undefined && line.at === at && !line.received.has(side) && !line.sent.has(side) ? line : startLine(at);
   const currentLine = (at: number): Line => line ?? startLine(at);
+  const noteError = (at: number, side: Side, errno: string): void => {
+    const target = currentLine(at);
+    const lastRow = target.body.at(-1);
+    if (lastRow !== undefined) lastRow.notes.push(`${side}: ${errno}`);
+    else target.annotations.push({ side, at, text: `(${errno})`, changes: [] });
+  };
 
   /** Index of the next event after `i` that is not a state change, or -1. */
   const nextShown = (i: number): number => {
@@ -162,9 +182,14 @@ export function rfcTable(trace: Trace, conn: number, opts: RfcTableOptions = {})
     switch (event.kind) {
       case 'call': {
         const side = view.sideOfSocket(event.socket);
-        if (side === undefined || (!opts.allCalls && !SHOWN_CALLS.has(event.call))) return;
+        if (side === undefined) return;
+        if (ERRNO_RESULT.test(event.result)) {
+          noteError(event.at, side, event.result);
+          return;
+        }
+        if (!opts.allCalls && !SHOWN_CALLS.has(event.call)) return;
         const annotation: Annotation = { side, at: event.at, text: callText(event.call), changes: [] };
-        lineFor(event.at, side).annotations.push(annotation);
+        annotationLineFor(event.at, side).annotations.push(annotation);
         lastAnnotation.set(side, annotation);
         return;
       }
@@ -172,17 +197,14 @@ export function rfcTable(trace: Trace, conn: number, opts: RfcTableOptions = {})
         const side = view.sideOfSocket(event.socket);
         if (side === undefined) return;
         const annotation: Annotation = { side, at: event.at, text: `(${TIMER_TEXT[event.timer] ?? event.timer})`, changes: [] };
-        lineFor(event.at, side).annotations.push(annotation);
+        annotationLineFor(event.at, side).annotations.push(annotation);
         lastAnnotation.set(side, annotation);
         return;
       }
       case 'error': {
         const side = view.sideOfSocket(event.socket);
         if (side === undefined) return;
-        const target = currentLine(event.at);
-        const lastRow = target.body.at(-1);
-        if (lastRow !== undefined) lastRow.notes.push(`${side}: ${event.errno}`);
-        else target.annotations.push({ side, at: event.at, text: `(${event.errno})`, changes: [] });
+        noteError(event.at, side, event.errno);
         return;
       }
       case 'send': {
@@ -206,6 +228,7 @@ export function rfcTable(trace: Trace, conn: number, opts: RfcTableOptions = {})
         };
         if (follower?.kind === 'drop' && merged.has(next)) row.notes.push(...notesForDrop(follower.reason));
         target.body.push(row);
+        target.sent.add(from);
         rowOfSegment.set(event.segmentId, row);
         return;
       }
@@ -318,18 +341,15 @@ function layout(
       const segment = body.from === 'A'
         ? { leftEnd: body.senderEnd, text: body.text, rightEnd: body.receiverEnd }
         : { leftEnd: body.receiverEnd, text: body.text, rightEnd: body.senderEnd };
-      rows.push({
-        ...numberOnce(),
-        at: body.at,
-        left: first ? RFC_SPELLING[current.A] : '',
-        right: first ? RFC_SPELLING[current.B] : '',
-        segment,
-        notes: body.notes,
-      });
-      if (first) {
-        shown.A = current.A;
-        shown.B = current.B;
-      }
+      /** A side whose state this row entered and a later row of the line replaces: print it here. */
+      const passing = (side: Side): boolean =>
+        body.changes.some((c) => c.side === side) && line.body.slice(k + 1).some((later) => later.changes.some((c) => c.side === side));
+      const cell = (side: Side): string => {
+        if (!first && !passing(side)) return '';
+        shown[side] = current[side];
+        return RFC_SPELLING[current[side]];
+      };
+      rows.push({ ...numberOnce(), at: body.at, left: cell('A'), right: cell('B'), segment, notes: body.notes });
     });
     if (line.body.length === 0 && (current.A !== shown.A || current.B !== shown.B)) {
       rows.push({ ...stateRow(undefined), ...numberOnce() });
