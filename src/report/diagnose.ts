@@ -107,11 +107,8 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
     );
   }
 
-  if (out.length === 0 || (Object.keys(final.states).every((s) => s === 'LISTEN') && peakTimeWait >= 0 && out.every((l) => !l.includes('never closes')))) {
-    const clean = scenario.processes.every((p) => (final.fds[p.name] ?? 0) === p.baselineFds + (p.server ? 1 : 0));
-    if (Object.keys(final.states).every((s) => s === 'LISTEN') && clean) {
-      out.push('Every connection reached CLOSED and every process is back to its baseline fds: nothing leaks.');
-    }
-  }
+  const onlyListeners = Object.keys(final.states).every((state) => state === 'LISTEN');
+  const atBaseline = scenario.processes.every((p) => (final.fds[p.name] ?? 0) === p.baselineFds + (p.server ? 1 : 0));
+  if (onlyListeners && atBaseline) out.push('Every connection reached CLOSED and every process is back to its baseline fds: nothing leaks.');
   return out;
 }
