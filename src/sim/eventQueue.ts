@@ -1,7 +1,13 @@
 /**
- * The engine's agenda: a binary min-heap ordered by (time, insertion sequence). The sequence
- * number breaks ties in insertion order, so two events at the same instant always run in the
- * order they were scheduled and every run is reproducible.
+ * The engine's agenda, ordered by (time, insertion sequence). The sequence number breaks ties in
+ * insertion order, so two events at the same instant always run in the order they were scheduled
+ * and every run is reproducible.
+ *
+ * Most items are scheduled a fixed delay after "now" (a link's latency, TIME_WAIT's 60 s, a wake
+ * at once), and "now" never goes back, so items with the same delay arrive already sorted. Those
+ * go to a FIFO lane per delay (O(1), no heap work, no per-item allocation); anything else goes to
+ * a binary heap. Each lane stays sorted by (time, sequence), so taking the smallest head among
+ * the heap and the lanes yields exactly the order one heap would.
  */
 
 /** A queued item: when it is due and what it carries. */
@@ -11,23 +17,118 @@ interface Entry<T> {
   item: T;
 }
 
+/** Items scheduled the same delay after the time of the last pop, in order (a FIFO). */
+interface Lane<T> {
+  readonly delay: number;
+  head: number;
+  readonly at: number[];
+  readonly seq: number[];
+  readonly item: T[];
+}
+
+const MAX_LANES = 8;
+
 /** A deterministic priority queue of timed items. */
 export class EventQueue<T> {
   private readonly heap: Entry<T>[] = [];
   private seq = 0;
+  private count = 0;
+  private readonly lanes: Lane<T>[] = [];
+  /** Time of the last item popped: the lanes' "now". */
+  lastAt = 0;
 
   /** Number of queued items. */
   get size(): number {
-    return this.heap.length;
+    return this.count;
   }
 
   /** Time of the earliest item, or Infinity when empty. */
   peekTime(): number {
-    return this.heap.length > 0 ? this.heap[0]!.at : Infinity;
+    let best = this.heap.length > 0 ? this.heap[0]!.at : Infinity;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      if (lane.head < lane.at.length && lane.at[lane.head]! < best) best = lane.at[lane.head]!;
+    }
+    return best;
   }
 
   /** Schedules `item` at time `at`. */
   push(at: number, item: T): void {
+    this.count++;
+    const delay = at - this.lastAt;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      if (lane.delay === delay) {
+        if (lane.head === lane.at.length || lane.at[lane.at.length - 1]! <= at) {
+          lane.at.push(at);
+          lane.seq.push(this.seq++);
+          lane.item.push(item);
+          return;
+        }
+        break;
+      }
+    }
+    if (lanes.length < MAX_LANES && delay >= 0 && !lanes.some((l) => l.delay === delay)) {
+      lanes.push({ delay, head: 0, at: [at], seq: [this.seq++], item: [item] });
+      return;
+    }
+    this.pushHeap(at, item);
+  }
+
+  /** Removes and returns the earliest item (its time is then `lastAt`), or undefined when empty. */
+  popItem(): T | undefined {
+    if (this.count === 0) return undefined;
+    let bestLane: Lane<T> | null = null;
+    let bestAt = Infinity;
+    let bestSeq = Infinity;
+    const heap = this.heap;
+    if (heap.length > 0) {
+      bestAt = heap[0]!.at;
+      bestSeq = heap[0]!.seq;
+    }
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      const h = lane.head;
+      if (h === lane.at.length) continue;
+      const at = lane.at[h]!;
+      if (at < bestAt || (at === bestAt && lane.seq[h]! < bestSeq)) {
+        bestAt = at;
+        bestSeq = lane.seq[h]!;
+        bestLane = lane;
+      }
+    }
+    this.count--;
+    this.lastAt = bestAt;
+    if (bestLane === null) return this.popHeap()!.item;
+    const h = bestLane.head;
+    const item = bestLane.item[h]!;
+    bestLane.item[h] = undefined as T;
+    bestLane.head = h + 1;
+    if (bestLane.head === bestLane.at.length) {
+      bestLane.head = 0;
+      bestLane.at.length = 0;
+      bestLane.seq.length = 0;
+      bestLane.item.length = 0;
+    } else if (bestLane.head >= 4096 && bestLane.head * 2 >= bestLane.at.length) {
+      bestLane.at.splice(0, bestLane.head);
+      bestLane.seq.splice(0, bestLane.head);
+      bestLane.item.splice(0, bestLane.head);
+      bestLane.head = 0;
+    }
+    return item;
+  }
+
+  /** Removes and returns the earliest item with its time, or undefined when empty. */
+  pop(): { at: number; item: T } | undefined {
+    if (this.count === 0) return undefined;
+    const item = this.popItem() as T;
+    return { at: this.lastAt, item };
+  }
+
+  private pushHeap(at: number, item: T): void {
     const heap = this.heap;
     const entry: Entry<T> = { at, seq: this.seq++, item };
     let i = heap.length;
@@ -42,8 +143,7 @@ export class EventQueue<T> {
     heap[i] = entry;
   }
 
-  /** Removes and returns the earliest item with its time, or undefined when empty. */
-  pop(): { at: number; item: T } | undefined {
+  private popHeap(): Entry<T> | undefined {
     const heap = this.heap;
     const top = heap[0];
     if (!top) return undefined;
@@ -68,6 +168,6 @@ export class EventQueue<T> {
       }
       heap[i] = last;
     }
-    return { at: top.at, item: top.item };
+    return top;
   }
 }

@@ -434,11 +434,10 @@ export class World {
 
   /** Processes the next event. */
   step(): void {
-    const next = this.queue.pop();
-    if (!next) return;
-    this.now = next.at;
+    const item = this.queue.popItem();
+    if (item === undefined) return;
+    this.now = this.queue.lastAt;
     this.eventsProcessed++;
-    const item = next.item;
     switch (item.kind) {
       case Kind.Deliver:
         this.deliver(item.host, item.segment, item.segmentId, item.conn);
