@@ -14,6 +14,7 @@ Usage:
   tcpsim list                   the shipped scenarios
   tcpsim trace FILE [options]   one connection as an RFC 9293 table, Mermaid, pcapng or JSON
   tcpsim diagram [options]      the endpoint state diagram, drawn from the model
+  tcpsim real FILE [options]    run it on real sockets and cross-check the model, socket by socket
   tcpsim help [COMMAND]         help for a command
 
 Start with:  tcpsim run article-java-forgot-close
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => () => listCommand(),
   trace: async () => (await import('./traceCommand.js')).traceCommand,
   diagram: async () => (await import('./diagramCommand.js')).diagramCommand,
+  real: async () => (await import('./realCommand.js')).realCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,193 @@
+/**
+ * The comparison of a real run with the model, socket by socket and sample by sample. Pure.
+ *
+ * A socket agrees at a sample when the kernel's state equals the model's; or when the sample
+ * falls within the window of a predicted transition of that socket and both states are among
+ * the states around it ("either neighbour state"). The window is ±max(20 ms, 2 × the scenario's
+ * latency); a transition made by a kernel timer may also come late by an eighth of the timer's
+ * length (Linux's timer wheel files a 60 s TIME_WAIT in 2 s buckets: it ends 60–62 s after it
+ * starts). Kernel timers are checked without waiting: the remaining TIME_WAIT / orphaned
+ * FIN_WAIT_2 time that `ss -o` shows must be within 1 s of the model's.
+ */
+import { TCP_STATES, type TcpState } from '../model/states.js';
+import type { ModelReplay, ModelTransition } from './modelReplay.js';
+import type { RealRun } from './realRun.js';
+import { socketKey } from './socketKey.js';
+
+/** One socket at one sample. */
+export interface SocketComparison {
+  readonly key: string;
+  readonly os: TcpState;
+  readonly model: TcpState;
+  /** `same`: equal; `window`: different but both around a predicted transition; `differ`. */
+  readonly verdict: 'same' | 'window' | 'differ';
+}
+
+/** One sample: histograms of both sides and every socket compared. */
+export interface SampleComparison {
+  /** Scenario time and actual time of the observation, microseconds. */
+  readonly t: number;
+  readonly at: number;
+  readonly os: Partial<Record<TcpState, number>>;
+  readonly model: Partial<Record<TcpState, number>>;
+  readonly sockets: readonly SocketComparison[];
+}
+
+/** A kernel timer compared with the model's remaining time. */
+export interface TimerCheck {
+  readonly t: number;
+  readonly key: string;
+  readonly state: TcpState;
+  readonly osMs: number;
+  /** null when the model has no expiry for the socket in that state. */
+  readonly modelMs: number | null;
+  readonly ok: boolean;
+}
+
+/** A count compared at the end of the run (connections accepted, errors seen, fds). */
+export interface CountCheck {
+  readonly what: string;
+  readonly os: number;
+  readonly model: number;
+  readonly ok: boolean;
+}
+
+/** The whole comparison. */
+export interface CrossCheck {
+  /** Half-width of the transition window, microseconds. */
+  readonly windowUs: number;
+  readonly samples: readonly SampleComparison[];
+  readonly timers: readonly TimerCheck[];
+  readonly counts: readonly CountCheck[];
+  /** Kernel rows on the run's ports that belong to no socket of this run (an earlier run's TIME_WAIT). */
+  readonly ignoredRows: number;
+  readonly compared: number;
+  readonly agreed: number;
+  /** agreed / compared (1 when nothing was compared). */
+  readonly agreement: number;
+  readonly ok: boolean;
+}
+
+/** Tolerance on a kernel timer's remaining time, milliseconds. */
+export const TIMER_TOLERANCE_MS = 1000;
+
+/** The transition window: ±max(20 ms, 2 × latency), microseconds. */
+export function transitionWindow(latencyUs: number): number {
+  return Math.max(20_000, 2 * latencyUs);
+}
+
+function timerLength(tr: ModelTransition, replay: ModelReplay): number {
+  if (tr.timer === 'twoMsl') return replay.profile.timeWait;
+  if (tr.timer === 'finWait2') return replay.profile.finTimeout ?? 0;
+  return 0;
+}
+
+/** States a socket may show at `at` because a predicted transition is that close. */
+export function neighbourStates(transitions: readonly ModelTransition[], at: number, window: number, replay: ModelReplay): Set<TcpState> {
+  const around = new Set<TcpState>();
+  for (const tr of transitions) {
+    const late = tr.timer === null ? 0 : Math.floor(timerLength(tr, replay) / 8);
+    if (at < tr.at - window || at > tr.at + window + late) continue;
+    around.add(tr.from);
+    around.add(tr.to);
+    if (tr.first) around.add('CLOSED');
+  }
+  return around;
+}
+
+function histogram(states: Iterable<TcpState>): Partial<Record<TcpState, number>> {
+  const out: Partial<Record<TcpState, number>> = {};
+  for (const s of states) out[s] = (out[s] ?? 0) + 1;
+  return out;
+}
+
+const COMPARED_ERRNOS = ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'] as const;
+
+/** Compares a real run with the model's replay of it. */
+export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
+  const window = transitionWindow(run.scenario.network.latency);
+  const known = new Set(replay.transitions.keys());
+  let ignoredRows = 0;
+  let compared = 0;
+  let agreed = 0;
+  const samples: SampleComparison[] = [];
+  const timers: TimerCheck[] = [];
+  run.samples.forEach((sample, i) => {
+    const snapshot = replay.snapshots.find((s) => s.at === sample.at) ?? replay.snapshots[i];
+    const modelStates = snapshot?.states ?? new Map<string, TcpState>();
+    const osStates = new Map<string, TcpState>();
+    for (const row of sample.rows) {
+      const key = socketKey(row.state, row.local, row.remote);
+      if (!known.has(key) && !modelStates.has(key)) {
+        ignoredRows++;
+        continue;
+      }
+      osStates.set(key, row.state);
+      const timer = row.timer;
+      if (timer?.name === 'timewait' && (row.state === 'TIME_WAIT' || row.state === 'FIN_WAIT_2') && modelStates.get(key) === row.state) {
+        const exit = (replay.transitions.get(key) ?? []).find((tr) => tr.from === row.state && tr.at > sample.at);
+        const modelMs = exit === undefined ? null : (exit.at - sample.at) / 1000;
+        // ss prints whole seconds from 10 s up (59.99 s is "59sec"); /proc counts 10 ms ticks
+        const resolution = run.observer === 'proc' ? 10 : timer.remainingMs >= 10_000 ? 1000 : 1;
+        const ok = modelMs !== null && modelMs >= timer.remainingMs - TIMER_TOLERANCE_MS && modelMs <= timer.remainingMs + resolution + TIMER_TOLERANCE_MS;
+        timers.push({ t: sample.t, key, state: row.state, osMs: timer.remainingMs, modelMs, ok });
+      }
+    }
+    const sockets: SocketComparison[] = [];
+    for (const key of [...new Set([...osStates.keys(), ...modelStates.keys()])].sort()) {
+      const os = osStates.get(key) ?? 'CLOSED';
+      const model = modelStates.get(key) ?? 'CLOSED';
+      let verdict: SocketComparison['verdict'] = 'same';
+      if (os !== model) {
+        const around = neighbourStates(replay.transitions.get(key) ?? [], sample.at, window, replay);
+        verdict = around.has(os) && around.has(model) ? 'window' : 'differ';
+      }
+      compared++;
+      if (verdict !== 'differ') agreed++;
+      sockets.push({ key, os, model, verdict });
+    }
+    samples.push({ t: sample.t, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
+  });
+  for (const check of timers) {
+    compared++;
+    if (check.ok) agreed++;
+  }
+
+  const counts: CountCheck[] = [];
+  const last = run.samples[run.samples.length - 1];
+  const lastModel = replay.snapshots[replay.snapshots.length - 1];
+  for (const p of run.processes) {
+    const spec = run.scenario.processes.find((q) => q.name === p.name);
+    if (spec?.server !== undefined) {
+      counts.push({ what: `connections ${p.name} accepted`, os: p.accepted, model: replay.accepted[p.name] ?? 0, ok: p.accepted === (replay.accepted[p.name] ?? 0) });
+    }
+    for (const errno of COMPARED_ERRNOS) {
+      const os = p.errors[errno] ?? 0;
+      const model = replay.errors[p.name]?.[errno] ?? 0;
+      if (os > 0 || model > 0) counts.push({ what: `${errno} seen by ${p.name}`, os, model, ok: os === model });
+    }
+    const osFds = last?.fds[p.name];
+    const modelFds = lastModel?.fds[p.name];
+    if (p.limitedTo !== null && osFds !== undefined && modelFds !== undefined) {
+      counts.push({ what: `fds of ${p.name} at the end (limit ${p.limitedTo})`, os: osFds, model: modelFds, ok: osFds === modelFds });
+    }
+  }
+  for (const check of counts) {
+    compared++;
+    if (check.ok) agreed++;
+  }
+  return {
+    windowUs: window,
+    samples,
+    timers,
+    counts,
+    ignoredRows,
+    compared,
+    agreed,
+    agreement: compared === 0 ? 1 : agreed / compared,
+    ok: agreed === compared,
+  };
+}
+
+/** Canonical state order for printing histograms. */
+export const STATE_ORDER: readonly TcpState[] = TCP_STATES;

@@ -1,0 +1,106 @@
+/**
+ * `tcpsim real` output: per sample the model's and the kernel's state histograms side by side
+ * and the sockets that disagree with both states, then the kernel-timer checks, the end-of-run
+ * counts, the notes (ports changed, checks skipped) and the agreement figure. Also the JSON form.
+ */
+import type { TcpState } from '../model/states.js';
+import { STATE_ORDER, type CrossCheck } from './crossCheck.js';
+import type { RealCheckResult } from './realCheck.js';
+
+const SS_NAMES: Partial<Record<TcpState, string>> = {
+  ESTABLISHED: 'ESTAB',
+  SYN_RECEIVED: 'SYN-RECV',
+};
+
+function stateLabel(state: TcpState): string {
+  return SS_NAMES[state] ?? state.replaceAll('_', '-');
+}
+
+function seconds(us: number): string {
+  return `${(us / 1_000_000).toFixed(us % 1_000_000 === 0 ? 0 : 3)}s`;
+}
+
+function histogramText(h: Partial<Record<TcpState, number>>): string {
+  const parts = STATE_ORDER.filter((s) => (h[s] ?? 0) > 0).map((s) => `${stateLabel(s)} ${h[s]}`);
+  return parts.length === 0 ? '—' : parts.join(', ');
+}
+
+/** Agreement as a percentage with one decimal, e.g. `100.0%`. */
+export function agreementText(check: CrossCheck): string {
+  return `${(check.agreement * 100).toFixed(1)}% (${check.agreed}/${check.compared})`;
+}
+
+/** The human-readable report of a checked real run. */
+export function crossCheckText(result: RealCheckResult): string {
+  const { run, check } = result;
+  const lines: string[] = [];
+  const scale = result.timeScale === 1 ? '' : `, time scale ${result.timeScale}`;
+  lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, observed with ${run.observer === 'ss' ? 'ss -tanHo' : '/proc/net/tcp*'}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
+  lines.push(`model: linux profile from this machine's sysctls (tcp_fin_timeout ${run.tunables.finTimeoutS} s, TIME_WAIT ${result.replay.profile.timeWait / 1e6} s)`);
+  lines.push(`window: a sample within ±${check.windowUs / 1000} ms of a predicted transition (timer-driven ones up to 1/8 of the timer later) may show either neighbour state`);
+  lines.push('');
+  const width = Math.max(6, ...check.samples.map((s) => seconds(s.t).length));
+  lines.push(`${'t'.padStart(width)}  ${'model'.padEnd(40)}  kernel`);
+  for (const sample of check.samples) {
+    const mark = sample.sockets.some((s) => s.verdict === 'differ') ? '  ✗' : '';
+    lines.push(`${seconds(sample.t).padStart(width)}  ${histogramText(sample.model).padEnd(40)}  ${histogramText(sample.os)}${mark}`);
+    for (const s of sample.sockets.filter((x) => x.verdict === 'differ')) {
+      lines.push(`${''.padStart(width)}    ✗ ${s.key}: model ${stateLabel(s.model)}, kernel ${stateLabel(s.os)}`);
+    }
+  }
+  if (check.timers.length > 0) {
+    const bad = check.timers.filter((c) => !c.ok);
+    const worst = Math.max(...check.timers.map((c) => (c.modelMs === null ? Infinity : Math.abs(c.modelMs - c.osMs))));
+    lines.push('');
+    lines.push(`kernel timers: ${check.timers.length} TIME_WAIT/FIN_WAIT_2 remaining times from ss -o, ${bad.length} off by more than 1 s (largest difference ${Number.isFinite(worst) ? `${(worst / 1000).toFixed(3)} s` : 'n/a'})`);
+    for (const c of bad.slice(0, 10)) {
+      lines.push(`  ✗ at ${seconds(c.t)} ${c.key} ${stateLabel(c.state)}: kernel ${c.osMs} ms, model ${c.modelMs === null ? 'no expiry' : `${Math.round(c.modelMs)} ms`}`);
+    }
+  }
+  if (check.counts.length > 0) {
+    lines.push('');
+    for (const c of check.counts) lines.push(`  ${c.ok ? '✓' : '✗'} ${c.what}: kernel ${c.os}, model ${c.model}`);
+  }
+  const notes = [...run.notes];
+  if (check.ignoredRows > 0) notes.push(`${check.ignoredRows} kernel row(s) on the run's ports belong to no socket of this run (an earlier run's TIME_WAIT?); not compared`);
+  const resets = run.processes.filter((p) => p.resetsOnClose > 0);
+  for (const p of resets) notes.push(`${p.name}: ${p.resetsOnClose} close() issued as resetAndDestroy() because Node had read bytes the program had not consumed`);
+  if (notes.length > 0) {
+    lines.push('');
+    for (const note of notes) lines.push(`note: ${note}`);
+  }
+  lines.push('');
+  lines.push(`agreement: ${agreementText(check)}${check.ok ? '' : ' — the kernel and the model disagree'}`);
+  return lines.join('\n');
+}
+
+/** The machine-readable report of a checked real run. */
+export function crossCheckJson(result: RealCheckResult): unknown {
+  const { run, check } = result;
+  return {
+    scenario: run.scenario.name,
+    timeScale: result.timeScale,
+    netns: run.netns,
+    observer: run.observer,
+    wallMs: run.wallMs,
+    tunables: run.tunables,
+    windowMs: check.windowUs / 1000,
+    agreement: check.agreement,
+    compared: check.compared,
+    agreed: check.agreed,
+    ok: check.ok,
+    connections: Object.fromEntries([...run.connections].map(([conn, local]) => [conn, local])),
+    processes: run.processes,
+    samples: check.samples.map((s) => ({
+      t: s.t / 1000,
+      at: s.at / 1000,
+      model: s.model,
+      kernel: s.os,
+      disagreements: s.sockets.filter((x) => x.verdict === 'differ').map((x) => ({ socket: x.key, model: x.model, kernel: x.os })),
+    })),
+    timers: check.timers,
+    counts: check.counts,
+    ignoredRows: check.ignoredRows,
+    notes: run.notes,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The model's side of a real run: the same scenario (as run: real ports, applied faults) on the
+ * linux profile parameterised with the run's sysctls, each client connection forced onto the
+ * local port the kernel chose, sampled at the instants the kernel's table was actually read,
+ * then run on past the end so every pending kernel timer's expiry is known.
+ */
+import { LINUX, type Profile } from '../model/profile.js';
+import type { TcpState } from '../model/states.js';
+import type { ProfileOverrides, Scenario } from '../scenario/types.js';
+import { startPrograms } from '../sim/programs.js';
+import { buildWorld } from '../sim/simulate.js';
+import type { Errno } from '../sim/trace.js';
+import type { RealRun } from './realRun.js';
+import { socketKey } from './socketKey.js';
+import type { TcpTunables } from './sysctl.js';
+
+/** A state change of one model socket. */
+export interface ModelTransition {
+  /** Microseconds since t0. */
+  readonly at: number;
+  readonly from: TcpState;
+  readonly to: TcpState;
+  /** The timer that caused it (`twoMsl`, `finWait2`, `finRto`, ...), or null. */
+  readonly timer: string | null;
+  /** The socket did not exist before this transition (the first one it made). */
+  readonly first: boolean;
+}
+
+/** The model's socket table at one real sample. */
+export interface ModelSnapshot {
+  readonly at: number;
+  readonly states: ReadonlyMap<string, TcpState>;
+  readonly fds: Readonly<Record<string, number>>;
+}
+
+/** Everything the comparison needs from the model. */
+export interface ModelReplay {
+  readonly scenario: Scenario;
+  readonly profile: Profile;
+  readonly snapshots: readonly ModelSnapshot[];
+  readonly transitions: ReadonlyMap<string, readonly ModelTransition[]>;
+  readonly accepted: Readonly<Record<string, number>>;
+  readonly errors: Readonly<Record<string, Readonly<Record<Errno, number>>>>;
+}
+
+/** The linux profile's fields that this machine's sysctls decide. */
+export function overridesFromTunables(t: TcpTunables): ProfileOverrides {
+  return {
+    finTimeout: t.finTimeoutS * 1_000_000,
+    synRetries: t.synRetries,
+    synAckRetries: t.synAckRetries,
+    // tcp_orphan_retries = 0 means 8 in the kernel (tcp_orphan_retries())
+    finRetries: t.orphanRetries === 0 ? 8 : t.orphanRetries,
+    rstEndsTimeWait: !t.rfc1337,
+  };
+}
+
+/** The scenario the model runs for a real run: linux profile from sysctls, calibrated fd baselines. */
+export function modelScenario(run: RealRun): Scenario {
+  return {
+    ...run.scenario,
+    profile: 'linux',
+    profileOverrides: overridesFromTunables(run.tunables),
+    processes: run.scenario.processes.map((p) => {
+      const report = run.processes.find((r) => r.name === p.name);
+      if (report?.baselineFds == null || p.server === undefined) return p;
+      // measured after listen(): baseline + the listener; libuv's reserve fd (a /dev/null it
+      // closes for uv__emfile_trick) ends up holding a connection, so it is not baseline
+      return { ...p, baselineFds: Math.max(0, report.baselineFds - 2) };
+    }),
+  };
+}
+
+/** Runs the model alongside `run` and returns its sockets at each of `run`'s samples. */
+export function modelReplay(run: RealRun): ModelReplay {
+  const scenario = modelScenario(run);
+  const { world, processIndex } = buildWorld(scenario, {
+    trace: true,
+    ephemeralPortFor: (conn) => run.connections.get(conn)?.port,
+  });
+  const stats = startPrograms(world, scenario, processIndex);
+  const snapshots: ModelSnapshot[] = [];
+  for (const sample of [...run.samples].sort((a, b) => a.at - b.at)) {
+    world.runUntil(Math.max(world.now, sample.at));
+    const states = new Map<string, TcpState>();
+    for (const view of world.sockets()) if (view.state !== 'CLOSED') states.set(socketKey(view.state, view.local, view.remote), view.state);
+    const fds: Record<string, number> = {};
+    world.processNames().forEach((name, i) => (fds[name] = world.fdsInUse(i)));
+    snapshots.push({ at: sample.at, states, fds });
+  }
+  const profile = world.profile;
+  const last = snapshots[snapshots.length - 1]?.at ?? 0;
+  world.runUntil(last + Math.max(profile.timeWait, profile.finTimeout ?? 0) + 10_000_000);
+
+  const trace = world.trace();
+  const keyOf = new Map<number, string>();
+  for (const s of trace.sockets) keyOf.set(s.id, socketKey(s.role === 'listener' ? 'LISTEN' : 'ESTABLISHED', s.local, s.remote));
+  const transitions = new Map<string, ModelTransition[]>();
+  for (const event of trace.events) {
+    if (event.kind !== 'state') continue;
+    const key = keyOf.get(event.socket);
+    if (key === undefined) continue;
+    const list = transitions.get(key) ?? [];
+    list.push({
+      at: event.at,
+      from: event.from,
+      to: event.to,
+      timer: event.cause.by === 'timer' ? event.cause.timer : null,
+      first: list.length === 0,
+    });
+    transitions.set(key, list);
+  }
+  const errors: Record<string, Record<Errno, number>> = {};
+  world.processNames().forEach((name, i) => (errors[name] = world.errors(i)));
+  return {
+    scenario,
+    profile,
+    snapshots,
+    transitions,
+    accepted: Object.fromEntries(scenario.processes.map((p) => [p.name, stats.accepted.get(p.name) ?? 0])),
+    errors,
+  };
+}

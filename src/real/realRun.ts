@@ -1,0 +1,415 @@
+/**
+ * Runs a scenario on real sockets: one program child per scenario process (node:net on
+ * loopback, in a fresh namespace with `--netns`, under `prlimit --nofile` when the process has a
+ * small fd limit), the scenario's sysctls and nft drop windows applied in the namespace, and the
+ * kernel's TCP table read with `ss -tanHo` (or /proc/net/tcp*) at every sample time. Returns
+ * what was observed; comparing with the model is `crossCheck`'s job.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { FaultSpec, Scenario, Step } from '../scenario/types.js';
+import { assertSafeAddress } from './addressGuard.js';
+import type { CleanupRegistry } from './cleanup.js';
+import { countFds } from './fdCount.js';
+import { createNetns, netnsSupport } from './netns.js';
+import { addDropTable, type DropMatch, type DropTable } from './nftDrop.js';
+import { observeProcNetTcp } from './procNetTcp.js';
+import { spawnRunChild } from './runChild.js';
+import { runSyncQuiet } from './runCommand.js';
+import type { RunnerMessage, RunnerSpec, RunnerTarget } from './runnerProtocol.js';
+import { GO_PREFIX } from './runnerProtocol.js';
+import { runnerScript } from './runnerScript.js';
+import { nftTablePrefix, runTagFor } from './runTag.js';
+import { rowTouchesPorts, type SocketRow } from './socketRow.js';
+import { observeSs } from './ssObserver.js';
+import { readTcpTunables, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
+
+/** How to run. */
+export interface RealRunOptions {
+  /** Run in a fresh network namespace (root only; skipped with a note otherwise). */
+  readonly netns?: boolean | undefined;
+  /** Progress and notes for humans (stderr in the CLI). */
+  readonly log?: ((line: string) => void) | undefined;
+}
+
+/** One observation of the kernel's table. Times are integer microseconds since t0. */
+export interface RealSample {
+  /** The scenario's sample time. */
+  readonly t: number;
+  /** When the table was actually read (midpoint of the ss call). */
+  readonly at: number;
+  readonly rows: readonly SocketRow[];
+  /** Open fds of each process run under prlimit, counted from outside (/proc/PID/fd). */
+  readonly fds: Readonly<Record<string, number>>;
+}
+
+/** What each program child reported. */
+export interface ProcessReport {
+  readonly name: string;
+  /** RLIMIT_NOFILE applied with prlimit, or null when the process ran with the inherited limit. */
+  readonly limitedTo: number | null;
+  /** fds open after listening, before any connection (limited processes only). */
+  readonly baselineFds: number | null;
+  readonly accepted: number;
+  /** Errors the program saw, by code (ECONNRESET, EPIPE, ECONNREFUSED, ...). */
+  readonly errors: Readonly<Record<string, number>>;
+  /** End-of-stream events (the peer's FIN reached the program). */
+  readonly eofs: number;
+  /** close() steps issued as resetAndDestroy() because Node held unconsumed bytes. */
+  readonly resetsOnClose: number;
+  readonly fatal: readonly string[];
+}
+
+/** Everything a real run observed. */
+export interface RealRun {
+  /** The scenario as run: real ports, faults only when they could be applied. */
+  readonly scenario: Scenario;
+  readonly netns: string | null;
+  readonly tunables: TcpTunables;
+  readonly observer: 'ss' | 'proc';
+  /** Local endpoint of each client connection, by connection number (the model's `conn`). */
+  readonly connections: ReadonlyMap<number, { readonly address: string; readonly port: number }>;
+  readonly samples: readonly RealSample[];
+  readonly processes: readonly ProcessReport[];
+  /** Things that differ from the scenario as written, and checks skipped, in plain words. */
+  readonly notes: readonly string[];
+  /** Wall-clock milliseconds of the run. */
+  readonly wallMs: number;
+}
+
+/** Thrown for a scenario real mode cannot run (not Linux, unsafe address, a child failing). */
+export class RealModeError extends Error {
+  override readonly name = 'RealModeError';
+}
+
+const DROP_MATCH: Readonly<Record<FaultSpec['match'], DropMatch | undefined>> = { any: 'any', fin: 'fin', syn: 'syn', rst: 'rst', data: undefined };
+
+/** Refuses a scenario naming any address that is not loopback (hosts and explicit connect targets). */
+export function checkScenarioAddresses(scenario: Scenario): void {
+  for (const host of scenario.hosts) assertSafeAddress(host.address, { purpose: `scenario host "${host.name}"` });
+  for (const p of scenario.processes) {
+    for (const step of [...(p.server?.steps ?? []), ...(p.client?.steps ?? [])]) {
+      if (step.op === 'connect' && 'address' in step.to) assertSafeAddress(step.to.address, { purpose: `connect step of process "${p.name}"` });
+    }
+  }
+}
+
+/** A process whose nofile is below this (the usual default soft limit) runs under prlimit. */
+export const SMALL_NOFILE = 1024;
+
+function softNofileLimit(): number {
+  const line = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return line?.[1] === undefined || line[1] === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(line[1]);
+}
+
+function portIsFree(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: address, port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+function freePort(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host: address, port: 0 }, () => {
+      const bound = probe.address();
+      probe.close(() => (typeof bound === 'object' && bound !== null ? resolve(bound.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+function sleepUntil(epochMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new RealModeError('run aborted'));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new RealModeError('run aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, epochMs - Date.now()));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Sample times of a scenario (every `every` up to and including `until`), microseconds. */
+export function sampleTimes(scenario: Scenario): number[] {
+  const { every, until } = scenario.sample;
+  const times: number[] = [];
+  for (let t = 0; t <= until; t += every) times.push(t);
+  if (times[times.length - 1] !== until) times.push(until);
+  return times;
+}
+
+interface Child {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly limitedTo: number | null;
+  baselineFds: number | null;
+  listeningPort: number | null;
+  ready: boolean;
+  accepted: number;
+  eofs: number;
+  resetsOnClose: number;
+  readonly errors: Record<string, number>;
+  readonly fatal: string[];
+  readonly waiters: (() => void)[];
+}
+
+/** Runs `scenario` on real sockets; every resource it makes is registered with `registry`. */
+export async function realRun(scenario: Scenario, registry: CleanupRegistry, options: RealRunOptions = {}): Promise<RealRun> {
+  const started = Date.now();
+  const log = options.log ?? ((): void => undefined);
+  if (process.platform !== 'linux') throw new RealModeError(`real mode needs Linux (ss, /proc/net/tcp); this is ${process.platform}`);
+  checkScenarioAddresses(scenario);
+  const notes: string[] = [];
+  const runTag = runTagFor();
+
+  let netns: string | null = null;
+  if (options.netns === true) {
+    const support = netnsSupport();
+    if (support.ok) netns = (await createNetns(registry)).name;
+    else notes.push(`--netns ${support.reason}; running in the host namespace`);
+  }
+  const sysctlKeys = Object.keys(scenario.sysctls);
+  if (netns !== null) {
+    for (const [key, value] of Object.entries(scenario.sysctls)) await writeSysctlInNetns(netns, key, value);
+    if (sysctlKeys.length > 0) notes.push(`sysctls set in namespace ${netns}: ${sysctlKeys.map((k) => `${k}=${scenario.sysctls[k]}`).join(', ')}`);
+  } else if (sysctlKeys.length > 0) {
+    notes.push(`skipped: sysctls ${sysctlKeys.join(', ')} (applied only in a namespace: use --netns as root); the model uses this host's values`);
+  }
+  let faults = scenario.faults;
+  if (faults.length > 0 && netns === null) {
+    notes.push(`skipped: ${faults.length} fault window(s) (nftables drops need --netns as root); the model runs without them`);
+    faults = [];
+  }
+  const unsupported = faults.filter((f) => DROP_MATCH[f.match] === undefined);
+  if (unsupported.length > 0) {
+    notes.push(`skipped: fault match "data" has no nftables rule here; the model runs without those windows`);
+    faults = faults.filter((f) => DROP_MATCH[f.match] !== undefined);
+  }
+  const tunables = await readTcpTunables(netns ?? undefined);
+
+  // Ports: the scenario's, or a free one when busy (only the host namespace can be busy).
+  const hostAddress = new Map(scenario.hosts.map((h) => [h.name, h.address] as const));
+  const portMap = new Map<number, number>();
+  for (const p of scenario.processes) {
+    if (p.server === undefined) continue;
+    const address = hostAddress.get(p.host) ?? '127.0.0.1';
+    let port = p.server.port;
+    if (netns === null && !(await portIsFree(address, port))) {
+      port = await freePort(address);
+      notes.push(`port ${p.server.port} of ${p.name} is busy on ${address}; using ${port} instead (the model uses it too)`);
+    }
+    portMap.set(p.server.port, port);
+  }
+  const realPort = (port: number): number => portMap.get(port) ?? port;
+  const softLimit = Math.min(softNofileLimit(), SMALL_NOFILE);
+  const limited = new Set(scenario.processes.filter((p) => p.nofile < softLimit).map((p) => p.name));
+  const asRun: Scenario = {
+    ...scenario,
+    faults: faults.map((f) => (f.port === undefined ? f : { ...f, port: realPort(f.port) })),
+    processes: scenario.processes.map((p) => {
+      const retarget = (steps: readonly Step[]): Step[] =>
+        steps.map((s) => (s.op === 'connect' && 'address' in s.to ? { ...s, to: { address: s.to.address, port: realPort(s.to.port) } } : s));
+      return {
+        ...p,
+        ...(limited.has(p.name) ? { acceptPolicy: 'libuv' as const } : {}),
+        ...(p.server === undefined ? {} : { server: { ...p.server, port: realPort(p.server.port), steps: retarget(p.server.steps) } }),
+        ...(p.client === undefined ? {} : { client: { ...p.client, steps: retarget(p.client.steps) } }),
+      };
+    }),
+  };
+  for (const name of limited) {
+    const p = asRun.processes.find((q) => q.name === name);
+    if (p !== undefined && scenario.processes.find((q) => q.name === name)?.acceptPolicy !== 'libuv' && p.server !== undefined) {
+      notes.push(`${name} runs as a Node child under prlimit --nofile=${p.nofile}: the model uses the libuv accept policy for it`);
+    }
+  }
+
+  const targets: Record<string, RunnerTarget> = {};
+  for (const p of asRun.processes) if (p.server) targets[p.name] = { address: hostAddress.get(p.host) ?? '127.0.0.1', port: p.server.port };
+  const script = await runnerScript(registry);
+  const children: Child[] = [];
+  const connections = new Map<number, { address: string; port: number }>();
+  let firstConn = 0;
+  for (const p of asRun.processes) {
+    const spec: RunnerSpec = {
+      process: p.name,
+      address: hostAddress.get(p.host) ?? '127.0.0.1',
+      ...(p.server === undefined ? {} : { server: { port: p.server.port, backlog: p.server.backlog, workers: p.server.workers, steps: p.server.steps } }),
+      ...(p.client === undefined
+        ? {}
+        : { client: { connections: p.client.connections, firstConn, start: p.client.start, ramp: p.client.ramp, steps: p.client.steps } }),
+      targets,
+    };
+    if (p.client) firstConn += p.client.connections;
+    const limit = limited.has(p.name) ? p.nofile : null;
+    const node = [process.execPath, script, JSON.stringify(spec)] as const;
+    const argv = limit === null ? node : (['prlimit', `--nofile=${limit}:${limit}`, ...node] as const);
+    const child = spawnRunChild(registry, argv, { runTag, netns: netns ?? undefined, stdio: ['pipe', 'pipe', 'pipe'] });
+    const entry: Child = {
+      name: p.name,
+      child,
+      limitedTo: limit,
+      baselineFds: null,
+      listeningPort: null,
+      ready: false,
+      accepted: 0,
+      eofs: 0,
+      resetsOnClose: 0,
+      errors: {},
+      fatal: [],
+      waiters: [],
+    };
+    children.push(entry);
+    let buffer = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.trim() === '') continue;
+        onMessage(entry, JSON.parse(line) as RunnerMessage);
+      }
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal === null) entry.fatal.push(`exited with ${String(code)}: ${stderr.trim()}`);
+      entry.waiters.splice(0).forEach((w) => w());
+    });
+    child.stdin?.on('error', () => undefined);
+  }
+  function onMessage(entry: Child, message: RunnerMessage): void {
+    switch (message.ev) {
+      case 'listening':
+        entry.listeningPort = message.port;
+        entry.ready = true;
+        break;
+      case 'ready':
+        entry.ready = true;
+        break;
+      case 'connected':
+        connections.set(message.conn, { address: message.localAddress, port: message.localPort });
+        break;
+      case 'accepted':
+        entry.accepted++;
+        break;
+      case 'error':
+        entry.errors[message.code] = (entry.errors[message.code] ?? 0) + 1;
+        break;
+      case 'eof':
+        entry.eofs++;
+        break;
+      case 'reset-on-close':
+        entry.resetsOnClose++;
+        break;
+      case 'fatal':
+        entry.fatal.push(message.message);
+        break;
+      case 'done':
+        break;
+    }
+    entry.waiters.splice(0).forEach((w) => w());
+  }
+
+  // Wait until every server listens and every client is ready.
+  const readyBy = Date.now() + 10_000;
+  for (const entry of children) {
+    while (!entry.ready) {
+      if (entry.fatal.length > 0 || entry.child.exitCode !== null) throw new RealModeError(`program ${entry.name}: ${entry.fatal.join('; ') || 'exited before it was ready'}`);
+      if (Date.now() > readyBy) throw new RealModeError(`program ${entry.name} did not start within 10 s`);
+      await new Promise<void>((resolve) => {
+        entry.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+  }
+  for (const entry of children) {
+    const pid = entry.child.pid;
+    if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid);
+  }
+  const ports = [...new Set([...portMap.values()])];
+  const t0 = Date.now() + 150;
+  for (const entry of children) entry.child.stdin?.write(`${GO_PREFIX}${t0}\n`);
+  log(`real run started: ${children.length} program(s), ports ${ports.join(', ')}${netns === null ? '' : `, namespace ${netns}`}`);
+
+  // Fault windows as nft drop tables on the input hook of the namespace.
+  const tablePrefix = nftTablePrefix(runTag);
+  const faultWork = faults.map(async (fault, i) => {
+    if (netns === null) return;
+    const match = DROP_MATCH[fault.match] ?? 'any';
+    await sleepUntil(t0 + fault.from / 1000, registry.signal);
+    const table: DropTable = await addDropTable(registry, netns, `${tablePrefix}_${Date.now() % 100_000}_${i}`, [
+      { match, port: fault.port, percent: Math.max(1, Math.min(100, Math.round(fault.drop * 100))) },
+    ]);
+    await sleepUntil(t0 + fault.until / 1000, registry.signal);
+    table.remove();
+  });
+  const faultsDone = Promise.all(faultWork);
+  faultsDone.catch(() => undefined);
+
+  let observer: 'ss' | 'proc' = runSyncQuiet(['ss', '-V']).code === 0 ? 'ss' : 'proc';
+  if (observer === 'proc') notes.push('ss (iproute2) not found: reading /proc/net/tcp and tcp6 (timers at 10 ms resolution)');
+  const portSet = new Set(ports);
+  const samples: RealSample[] = [];
+  for (const t of sampleTimes(asRun)) {
+    await sleepUntil(t0 + t / 1000, registry.signal);
+    const before = performance.now();
+    const beforeEpoch = Date.now();
+    let rows: SocketRow[];
+    if (observer === 'ss') {
+      try {
+        rows = await observeSs({ ports, netns: netns ?? undefined });
+      } catch (error) {
+        notes.push(`ss failed (${error instanceof Error ? error.message : String(error)}); using /proc/net/tcp from now on`);
+        observer = 'proc';
+        rows = await observeProcNetTcp({ ports, netns: netns ?? undefined });
+      }
+    } else rows = await observeProcNetTcp({ ports, netns: netns ?? undefined });
+    const took = performance.now() - before;
+    const fds: Record<string, number> = {};
+    for (const entry of children) {
+      const pid = entry.child.pid;
+      if (entry.limitedTo !== null && pid !== undefined && entry.child.exitCode === null) {
+        try {
+          fds[entry.name] = countFds(pid);
+        } catch {
+          // exited between the check and the read
+        }
+      }
+    }
+    const at = Math.round((beforeEpoch + took / 2 - t0) * 1000);
+    samples.push({ t, at, rows: rows.filter((row) => rowTouchesPorts(row, portSet)), fds });
+  }
+  const fatal = children.flatMap((c) => c.fatal.map((f) => `${c.name}: ${f}`));
+  if (fatal.length > 0) notes.push(`program errors: ${fatal.join('; ')}`);
+  return {
+    scenario: asRun,
+    netns,
+    tunables,
+    observer,
+    connections,
+    samples,
+    processes: children.map((c) => ({
+      name: c.name,
+      limitedTo: c.limitedTo,
+      baselineFds: c.baselineFds,
+      accepted: c.accepted,
+      errors: { ...c.errors },
+      eofs: c.eofs,
+      resetsOnClose: c.resetsOnClose,
+      fatal: [...c.fatal],
+    })),
+    notes,
+    wallMs: Date.now() - started,
+  };
+}

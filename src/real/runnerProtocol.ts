@@ -1,0 +1,50 @@
+/**
+ * What the parent of a real-mode run tells each program child (one child per scenario process)
+ * and what the child reports back, one JSON object per line on its stdout. Types only: the child
+ * script imports nothing but Node built-ins, so it can run on its own.
+ */
+import type { Step } from '../scenario/types.js';
+
+/** Where a connect step of a child goes. */
+export interface RunnerTarget {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** The program one child runs; times are integer microseconds (already time-scaled). */
+export interface RunnerSpec {
+  readonly process: string;
+  /** The address every socket of this process binds (its scenario host's, loopback). */
+  readonly address: string;
+  readonly server?: {
+    readonly port: number;
+    readonly backlog: number;
+    readonly workers: number | null;
+    readonly steps: readonly Step[];
+  };
+  readonly client?: {
+    readonly connections: number;
+    /** The connection number (model `conn`) of this process's first connection. */
+    readonly firstConn: number;
+    readonly start: number;
+    readonly ramp: number;
+    readonly steps: readonly Step[];
+  };
+  /** Listening address of each server process, by name, for `connect: NAME`. */
+  readonly targets: Readonly<Record<string, RunnerTarget>>;
+}
+
+/** A line a child writes on stdout. `at` is milliseconds since the run's t0 (Date.now based). */
+export type RunnerMessage =
+  | { readonly ev: 'listening'; readonly port: number }
+  | { readonly ev: 'ready' }
+  | { readonly ev: 'connected'; readonly conn: number; readonly localAddress: string; readonly localPort: number; readonly at: number }
+  | { readonly ev: 'accepted'; readonly at: number }
+  | { readonly ev: 'error'; readonly conn: number | null; readonly code: string; readonly at: number }
+  | { readonly ev: 'eof'; readonly conn: number | null; readonly at: number }
+  | { readonly ev: 'reset-on-close'; readonly conn: number | null; readonly unread: number; readonly at: number }
+  | { readonly ev: 'done' }
+  | { readonly ev: 'fatal'; readonly message: string };
+
+/** The line the parent writes on a child's stdin to start the clock: `go <t0 epoch ms>`. */
+export const GO_PREFIX = 'go ';

@@ -1,0 +1,12 @@
+/**
+ * The name real mode gives a socket on both sides of the comparison: a listener by its local
+ * address (`L 127.0.0.1:8888`), a connection end by its exact 4-tuple, IPv4-mapped addresses
+ * folded to IPv4 (an earlier run's TIME_WAIT rows on the same port never match a new run's).
+ */
+import type { TcpState } from '../model/states.js';
+import { fourTupleKey, unmapAddress, type Endpoint } from './socketRow.js';
+
+/** Key of a socket: listeners by local address, connections by 4-tuple. */
+export function socketKey(state: TcpState, local: Endpoint, remote: Endpoint): string {
+  return state === 'LISTEN' ? `L ${unmapAddress(local.addr)}:${local.port}` : fourTupleKey({ local, remote });
+}
