@@ -1,0 +1,101 @@
+/**
+ * Reads a World's trace as it grows and checks the rules that hold event by event: no segment
+ * leaves a CLOSED socket except RST; a socket's new sequence numbers and acknowledgement numbers
+ * never go backwards; a retransmission never carries new sequence space; a retransmitted FIN
+ * sits where the first one did. It also keeps the facts the state invariants need: which sockets
+ * sent a FIN, had the peer's FIN delivered, and had their own FIN acknowledged.
+ */
+import { ACK, FIN, RST, segmentLength, type Segment } from '../../../src/model/segment.js';
+import { seqAdd, seqDiff, seqLe } from '../../../src/model/seq.js';
+import type { TcpState } from '../../../src/model/states.js';
+import type { Trace } from '../../../src/sim/trace.js';
+
+/** What the trace says about one socket. */
+export interface SocketFacts {
+  state: TcpState | undefined;
+  /** Sequence number of the first byte after everything sent so far. */
+  sentEnd: number | undefined;
+  lastSeq: number | undefined;
+  lastAck: number | undefined;
+  /** Sequence number our FIN occupies. */
+  finSeq: number | undefined;
+  /** A segment carrying the peer's FIN was delivered to this socket. */
+  peerFinDelivered: boolean;
+  /** A segment acknowledging our FIN was delivered to this socket. */
+  finAcked: boolean;
+}
+
+/** Incremental checker of a trace. */
+export class TraceObserver {
+  private cursor = 0;
+  private readonly segments = new Map<number, Segment>();
+  readonly facts = new Map<number, SocketFacts>();
+
+  /** Facts of socket `id` (created empty on first use). */
+  of(id: number): SocketFacts {
+    let facts = this.facts.get(id);
+    if (!facts) {
+      facts = { state: undefined, sentEnd: undefined, lastSeq: undefined, lastAck: undefined, finSeq: undefined, peerFinDelivered: false, finAcked: false };
+      this.facts.set(id, facts);
+    }
+    return facts;
+  }
+
+  /** Reads the events added since the last call; throws on the first broken rule. */
+  advance(trace: Trace): void {
+    const events = trace.events;
+    for (; this.cursor < events.length; this.cursor++) {
+      const event = events[this.cursor]!;
+      switch (event.kind) {
+        case 'state': {
+          const facts = this.of(event.socket);
+          if (facts.state !== undefined && facts.state !== event.from) {
+            throw new Error(`socket ${event.socket}: trace says ${event.from} → ${event.to} but it was ${facts.state}`);
+          }
+          facts.state = event.to;
+          break;
+        }
+        case 'send':
+          this.segments.set(event.segmentId, event.segment);
+          if (event.socket >= 0) this.sent(event.socket, event.segment, event.retransmission, event.segmentId);
+          break;
+        case 'deliver': {
+          if (event.socket === null) break;
+          const segment = this.segments.get(event.segmentId);
+          if (!segment) throw new Error(`segment ${event.segmentId} delivered but never sent`);
+          const facts = this.of(event.socket);
+          if (segment.flags & FIN) facts.peerFinDelivered = true;
+          if (segment.flags & ACK && facts.finSeq !== undefined && segment.ack === seqAdd(facts.finSeq, 1)) facts.finAcked = true;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  private sent(id: number, segment: Segment, retransmission: boolean, segmentId: number): void {
+    const facts = this.of(id);
+    const what = `socket ${id} segment ${segmentId} <SEQ=${segment.seq}><ACK=${segment.ack}><CTL=${segment.flags}>`;
+    // no segment is sent from CLOSED except RST (RFC 9293 §3.10.7.1: a CLOSED socket has no TCB)
+    if (facts.state === 'CLOSED' && !(segment.flags & RST)) throw new Error(`${what} sent from CLOSED`);
+    const end = seqAdd(segment.seq, segmentLength(segment));
+    if (retransmission) {
+      if (facts.sentEnd === undefined || !seqLe(end, facts.sentEnd)) throw new Error(`${what}: retransmission beyond what was sent`);
+      if (segment.flags & FIN && facts.finSeq !== seqAdd(segment.seq, segment.payload.length)) throw new Error(`${what}: FIN retransmitted elsewhere`);
+    } else {
+      if (facts.lastSeq !== undefined && seqDiff(facts.lastSeq, segment.seq) < 0) throw new Error(`${what}: sequence number went back from ${facts.lastSeq}`);
+      facts.lastSeq = segment.seq;
+      if (facts.sentEnd === undefined || seqDiff(facts.sentEnd, end) > 0) facts.sentEnd = end;
+      if (segment.flags & FIN) {
+        const finSeq = seqAdd(segment.seq, segment.payload.length);
+        if (facts.finSeq !== undefined && facts.finSeq !== finSeq) throw new Error(`${what}: a second FIN at a new sequence number`);
+        facts.finSeq = finSeq;
+      }
+    }
+    if (segment.flags & ACK && !(segment.flags & RST)) {
+      if (facts.lastAck !== undefined && seqDiff(facts.lastAck, segment.ack) < 0) throw new Error(`${what}: acknowledgement went back from ${facts.lastAck}`);
+      facts.lastAck = segment.ack;
+    }
+  }
+}
