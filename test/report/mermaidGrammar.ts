@@ -1,7 +1,8 @@
 /**
  * Strict checkers for the subset of Mermaid (and DOT) the reporters emit. Stricter than Mermaid
  * itself: any character Mermaid could read as syntax must arrive as an entity code, indentation
- * must follow `rect` nesting, every participant or state must be declared before use.
+ * must follow `rect` nesting, every participant or state must be declared before use. Blank lines
+ * are allowed, as in Mermaid and DOT (the CLI ends its output with one).
  * Each checker returns the list of problems (empty when the text is well formed).
  */
 
@@ -32,7 +33,7 @@ function lines(text: string, header: string): { body: string[]; problems: string
   if (!text.endsWith('\n')) problems.push('does not end with a newline');
   const all = text.replace(/\n$/, '').split('\n');
   if (all[0] !== header) problems.push(`first line is ${JSON.stringify(all[0])}, not ${header}`);
-  return { body: all.slice(1), problems };
+  return { body: all.slice(1).map((line) => (line.trim() === '' ? '' : line)), problems };
 }
 
 /** Checks a `sequenceDiagram` made of participants, notes, `->>`/`-x`/`-)` messages and `rect … end`. */
@@ -42,6 +43,7 @@ export function checkMermaidSequence(text: string): string[] {
   let depth = 0;
   let messagesStarted = false;
   body.forEach((line, i) => {
+    if (line === '') return;
     const where = `line ${i + 2}`;
     const expectIndent = (indent: string, level: number): void => {
       if (indent !== '    '.repeat(level)) problems.push(`${where}: indent ${indent.length}, expected ${4 * level}`);
@@ -105,6 +107,7 @@ export function checkMermaidStateDiagram(text: string): string[] {
     if (!states.has(id)) problems.push(`${where}: undeclared state ${id}`);
   };
   body.forEach((line, i) => {
+    if (line === '') return;
     const where = `line ${i + 2}`;
     let m: RegExpExecArray | null;
     if ((m = new RegExp(`^    (${ID})$`).exec(line))) {
@@ -135,11 +138,12 @@ export function decodeDotString(quoted: string): string {
 /** Checks a `digraph` made of quoted node statements and labelled quoted edges. */
 export function checkDot(text: string): string[] {
   const problems: string[] = [];
-  const all = text.replace(/\n$/, '').split('\n');
+  const all = text.replace(/\n+$/, '').split('\n');
   if (!new RegExp(`^digraph ${DOT_STRING} \\{$`).test(all[0] ?? '')) problems.push('bad digraph header');
   if (all.at(-1) !== '}') problems.push('not closed');
   const nodes = new Set<string>();
   for (const [i, line] of all.slice(1, -1).entries()) {
+    if (line.trim() === '') continue;
     const where = `line ${i + 2}`;
     let m: RegExpExecArray | null;
     if (/^  node \[shape=box, style=rounded\];$/.test(line)) continue;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ACK, FIN } from '../../src/model/segment.js';
 import { rfcTable } from '../../src/report/rfcTable.js';
 import {
+  A,
+  B,
+  LATENCY,
+  TWO_MSL,
+  TraceBuilder,
   handshakeAndNormalClose,
   normalClose,
   normalCloseWithLostFin,
@@ -8,65 +14,9 @@ import {
   simultaneousClose,
   simultaneousCloseCausal,
 } from './fixtures.js';
+import { FIGURE_12, FIGURE_13, closeSequences, stateColumns } from './rfcFigures.js';
 
 const RFC_LAYOUT = { seq: 'absolute', time: false, legend: false } as const;
-
-/** The figure text as RFC 9293 §3.6 prints it (column positions included). */
-const FIGURE_12 = `
-    TCP Peer A                                           TCP Peer B
-
-1.  ESTABLISHED                                          ESTABLISHED
-
-2.  (Close)
-    FIN-WAIT-1  --> <SEQ=100><ACK=300><CTL=FIN,ACK>  --> CLOSE-WAIT
-
-3.  FIN-WAIT-2  <-- <SEQ=300><ACK=101><CTL=ACK>      <-- CLOSE-WAIT
-
-4.                                                       (Close)
-    TIME-WAIT   <-- <SEQ=300><ACK=101><CTL=FIN,ACK>  <-- LAST-ACK
-
-5.  TIME-WAIT   --> <SEQ=101><ACK=301><CTL=ACK>      --> CLOSED
-
-6.  (2 MSL)
-    CLOSED
-`.slice(1);
-
-const FIGURE_13 = `
-    TCP Peer A                                           TCP Peer B
-
-1.  ESTABLISHED                                          ESTABLISHED
-
-2.  (Close)                                              (Close)
-    FIN-WAIT-1  --> <SEQ=100><ACK=300><CTL=FIN,ACK>  ... FIN-WAIT-1
-                <-- <SEQ=300><ACK=100><CTL=FIN,ACK>  <--
-                ... <SEQ=100><ACK=300><CTL=FIN,ACK>  -->
-
-3.  CLOSING     --> <SEQ=101><ACK=301><CTL=ACK>      ... CLOSING
-                <-- <SEQ=301><ACK=101><CTL=ACK>      <--
-                ... <SEQ=101><ACK=301><CTL=ACK>      -->
-
-4.  TIME-WAIT                                            TIME-WAIT
-    (2 MSL)                                              (2 MSL)
-    CLOSED                                               CLOSED
-`.slice(1);
-
-/** [line number, Peer A state, Peer B state] for every row that prints a state, read by column. */
-function stateColumns(table: string): [string, string, string][] {
-  const [header = ''] = table.split('\n');
-  const aColumn = header.indexOf('TCP Peer A');
-  const bColumn = header.indexOf('TCP Peer B');
-  const state = (cell: string): string => (/^[A-Z]+(-[A-Z0-9]+)*$/.exec(cell.trim().split(/\s+/)[0] ?? '')?.[0] ?? '');
-  const rows: [string, string, string][] = [];
-  let line = '';
-  for (const text of table.split('\n').slice(1)) {
-    if (!/^[\d ]/.test(text)) continue; // the legend
-    line = /^(\d+)\./.exec(text)?.[1] ?? line;
-    const left = state(text.slice(aColumn, bColumn));
-    const right = state(text.slice(bColumn));
-    if (left !== '' || right !== '') rows.push([line, left, right]);
-  }
-  return rows;
-}
 
 describe('rfcTable', () => {
   it('draws a normal close exactly as RFC 9293 Figure 12', () => {
@@ -167,5 +117,55 @@ describe('rfcTable', () => {
 
   it('refuses a connection the trace does not have', () => {
     expect(() => rfcTable(normalClose(), 7)).toThrow(/no connection 7/);
+  });
+});
+
+describe('rfcTable on traces in the order an engine writes them', () => {
+  /** Figure 12 with B closing the moment it reads EOF: its ACK and FIN leave, and arrive, together. */
+  function closeOnEof() {
+    const t = new TraceBuilder();
+    const L = LATENCY;
+    t.call(0, A, 'close').state(0, A, 'ESTABLISHED', 'FIN_WAIT_1', { by: 'call', call: 'close' });
+    const finA = t.send(0, A, FIN | ACK, 100, 300);
+    t.deliver(L, finA, B).state(L, B, 'ESTABLISHED', 'CLOSE_WAIT', { by: 'segment', segmentId: finA });
+    const ackB = t.send(L, B, ACK, 300, 101);
+    t.call(L, B, 'read', '0+EOF').call(L, B, 'close').state(L, B, 'CLOSE_WAIT', 'LAST_ACK', { by: 'call', call: 'close' });
+    const finB = t.send(L, B, FIN | ACK, 300, 101);
+    t.deliver(2 * L, ackB, A).state(2 * L, A, 'FIN_WAIT_1', 'FIN_WAIT_2', { by: 'segment', segmentId: ackB });
+    t.deliver(2 * L, finB, A).state(2 * L, A, 'FIN_WAIT_2', 'TIME_WAIT', { by: 'segment', segmentId: finB });
+    const ackA = t.send(2 * L, A, ACK, 101, 301);
+    t.deliver(3 * L, ackA, B).state(3 * L, B, 'LAST_ACK', 'CLOSED', { by: 'segment', segmentId: ackA });
+    t.timer(2 * L + TWO_MSL, A, 'twoMsl').state(2 * L + TWO_MSL, A, 'TIME_WAIT', 'CLOSED', { by: 'timer', timer: 'twoMsl' });
+    return t.trace();
+  }
+
+  it('starts a new line for a call made after its side sent a segment, and prints a state a later row replaces', () => {
+    expect(rfcTable(closeOnEof(), 0, RFC_LAYOUT)).toBe(`
+    TCP Peer A                                           TCP Peer B
+
+1.  ESTABLISHED                                          ESTABLISHED
+
+2.  (Close)
+    FIN-WAIT-1  --> <SEQ=100><ACK=300><CTL=FIN,ACK>  --> CLOSE-WAIT
+
+3.  FIN-WAIT-1  ... <SEQ=300><ACK=101><CTL=ACK>      <-- CLOSE-WAIT
+
+4.                                                       (Close)
+    FIN-WAIT-1  ... <SEQ=300><ACK=101><CTL=FIN,ACK>  <-- LAST-ACK
+    FIN-WAIT-2  <-- <SEQ=300><ACK=101><CTL=ACK>      ...
+                <-- <SEQ=300><ACK=101><CTL=FIN,ACK>  ...
+
+5.  TIME-WAIT   --> <SEQ=101><ACK=301><CTL=ACK>      --> CLOSED
+
+6.  (2 MSL)
+    CLOSED
+`.slice(1));
+    expect(closeSequences(rfcTable(closeOnEof(), 0))).toEqual(closeSequences(FIGURE_12));
+  });
+
+  it('notes a call that fails with an errno, as it does an error event', () => {
+    const trace = resetOnUnreadData();
+    const events = trace.events.map((e) => (e.kind === 'error' ? { kind: 'call' as const, at: e.at, process: e.process, socket: e.socket, call: 'read' as const, result: e.errno } : e));
+    expect(rfcTable({ ...trace, events }, 0, RFC_LAYOUT)).toContain('<-- CLOSED  (A: ECONNRESET)');
   });
 });
