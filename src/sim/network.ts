@@ -41,10 +41,17 @@ export class Network {
     private readonly spec: NetworkSpec,
     private readonly faults: readonly FaultSpec[],
     private readonly prng: Prng,
-  ) {}
+  ) {
+    const perfect = faults.length === 0 && spec.loss === 0 && spec.jitter === 0 && spec.reorder === 0 && spec.duplicate === 0;
+    this.fixed = perfect ? { lost: false, delays: [spec.latency] } : null;
+  }
+
+  /** A perfect link's one answer, shared (no allocation per segment); null when anything can vary. */
+  private readonly fixed: Fate | null;
 
   /** Decides the fate of `segment` sent at `now`. Draws from the PRNG only for non-zero probabilities. */
   fate(segment: Segment, now: number): Fate {
+    if (this.fixed) return this.fixed;
     const { spec, prng } = this;
     for (const fault of this.faults) {
       if (faultMatches(fault, segment, now) && (fault.drop >= 1 || prng.next() < fault.drop)) return { lost: true, delays: [] };

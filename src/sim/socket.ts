@@ -64,7 +64,18 @@ export class Socket {
   }
 }
 
-/** Demultiplexing key of a connection in its host's socket table (local port, remote address and port). */
-export function connectionKey(localPort: number, remote: Endpoint): string {
-  return `${localPort}|${remote.addr}|${remote.port}`;
+const addressIds = new Map<string, number>();
+
+/**
+ * Demultiplexing key of a connection in its host's socket table (local port, remote address and
+ * port), as one number: (address id × 2^16 + remote port) × 2^16 + local port. Addresses get
+ * small ids on first sight (process-wide), so no string is built per segment.
+ */
+export function connectionKey(localPort: number, remote: Endpoint): number {
+  let id = addressIds.get(remote.addr);
+  if (id === undefined) {
+    id = addressIds.size;
+    addressIds.set(remote.addr, id);
+  }
+  return (id * 65536 + remote.port) * 65536 + localPort;
 }

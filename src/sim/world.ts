@@ -76,7 +76,7 @@ export interface SocketView {
 interface HostState {
   readonly name: string;
   readonly address: string;
-  readonly sockets: Map<string, Socket>;
+  readonly sockets: Map<number, Socket>;
   readonly listeners: Map<number, Socket>;
   nextPort: number;
 }
@@ -102,6 +102,8 @@ type Agenda =
   | { readonly kind: Kind.Wake; readonly waiter: Waiter }
   | { readonly kind: Kind.Call; readonly fn: () => void };
 
+/** Stands in for a state change's cause when no trace is recorded. */
+const UNTRACED_CAUSE: StateCause = { by: 'segment', segmentId: -1 };
 const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<TcpState, number>;
 const ERRNOS: readonly Errno[] = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EBADF', 'ENOTCONN'];
 const TIMEOUT_EVENT: readonly EndpointEvent[] = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2'];
@@ -149,6 +151,8 @@ export class World {
   readonly expiries = new Float64Array(TIMER_SLOTS.length);
   /** Events processed so far (for benchmarks). */
   eventsProcessed = 0;
+  /** Opt-in coverage (npm run matrix): per compiled table, how often apply() ran each handled (leaf, event) cell; null = off. */
+  static coverage: Map<TransitionTable, Uint32Array> | null = null;
 
   constructor(options: WorldOptions) {
     this.profile = options.profile;
@@ -638,6 +642,11 @@ export class World {
     const table = this.table;
     const cell = sock.leaf * EVENT_COUNT + EVENT_INDEX[event];
     if (table.handled[cell] === 0) return;
+    if (World.coverage) {
+      let counts = World.coverage.get(table);
+      if (!counts) World.coverage.set(table, (counts = new Uint32Array(table.handled.length)));
+      counts[cell]!++;
+    }
     const fx = table.effects[cell]!;
     const to = table.next[cell]!;
     if (fx & CANCEL_MASK) {
@@ -755,7 +764,8 @@ export class World {
       case 3:
         return p.finTimeout ?? Number.MAX_SAFE_INTEGER;
       default:
-        return Math.min(p.rto * 2 ** sock.retries, p.rtoMax);
+        // a tail-loss probe first (one RTO), then the RTO backoff series (Linux; RFC 8985)
+        return Math.min(p.rto * 2 ** (p.tailLossProbe ? Math.max(0, sock.retries - 1) : sock.retries), p.rtoMax);
     }
   }
 
@@ -778,7 +788,7 @@ export class World {
     const cause: StateCause = { by: 'timer', timer: name };
     if (slot === SLOT_DATA_RTO) {
       if (!hasOutstanding(sock.tcb)) return;
-      if (sock.retries >= this.profile.finRetries) return this.apply(sock, 'GIVE_UP', cause);
+      if (sock.retries >= this.profile.finRetries + (this.profile.tailLossProbe ? 1 : 0)) return this.apply(sock, 'GIVE_UP', cause);
       sock.retries++;
       for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
       this.armTimer(sock, SLOT_DATA_RTO);
@@ -787,7 +797,7 @@ export class World {
     if (slot === SLOT_SYN_RTO || slot === SLOT_FIN_RTO) {
       const state = this.rfcState(sock);
       const limit =
-        slot === SLOT_FIN_RTO ? this.profile.finRetries : state === S.SYN_SENT ? this.profile.synRetries : this.profile.synAckRetries;
+        slot === SLOT_FIN_RTO ? this.profile.finRetries + (this.profile.tailLossProbe ? 1 : 0) : state === S.SYN_SENT ? this.profile.synRetries : this.profile.synAckRetries;
       if (sock.retries >= limit) return this.apply(sock, 'GIVE_UP', cause);
       sock.retries++;
     }
@@ -857,7 +867,8 @@ export class World {
         if (hasOutstanding(sock.tcb)) this.armTimer(sock, SLOT_DATA_RTO);
       }
     }
-    const cause: StateCause = { by: 'segment', segmentId };
+    // the cause only feeds the trace: no object per segment when nobody records
+    const cause: StateCause = this.traceEvents ? { by: 'segment', segmentId } : UNTRACED_CAUSE;
     this.deferAcks = true;
     this.ackOwed = null;
     for (const event of arrival.events) {
