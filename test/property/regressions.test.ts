@@ -4,7 +4,7 @@
  * taught.
  */
 import { describe, it } from 'vitest';
-import { neverClosingLibuvLaw } from './harness/laws.js';
+import { closingServerLaw, neverClosingLibuvLaw } from './harness/laws.js';
 
 describe('regressions found by the properties', () => {
   // libuv law, seed -1924329852 path "83:0:0:0:0:0:0:1:0:1:0:0:0:0:1:1:1:0:1:2:1:1": with backlog 1 the server
@@ -22,6 +22,24 @@ describe('regressions found by the properties', () => {
       acceptRetry: null,
       server: { kind: 'never-closes' },
       clients: [{ connections: 13, start: 0, ramp: 0, hold: 0 }],
+      until: 0,
+    });
+  });
+
+  // closing-server law, seed -1246462622: nofile 16 with 11 fds at baseline
+  // leaves 5 slots; 125 clients and a server that holds each connection 18.8 s take ~470 s, far past the
+  // single-connection bound. Not a model bug: the law's bound now grows by one hold per table-full when EMFILE hit.
+  it('closing server with 5 free fds and 125 clients still takes every socket to CLOSED, a table-full at a time', () => {
+    closingServerLaw({
+      seed: 1,
+      profile: 'linux',
+      backlog: 85,
+      acceptRetry: 100_000,
+      server: { kind: 'closes-after', delay: 18_800_001, ending: 'close' },
+      clients: [{ connections: 125, start: 0, ramp: 16_665, hold: 0 }],
+      acceptPolicy: 'posix',
+      nofile: 16,
+      baselineFds: 10,
       until: 0,
     });
   });
