@@ -134,15 +134,15 @@ export function substituteParams(
     return v;
   };
   const replace = (text: string, path: DocPath): unknown => {
-    const whole = /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(text);
+    const whole = /^\$\{([^}]*)\}$/.exec(text);
     if (whole !== null) {
-      const n = lookup(whole[1] ?? '', text, 0, path);
+      const n = evaluate(whole[1] ?? '', text, 0, path);
       return n === undefined ? text : n;
     }
     let failed = false;
     const replaced = text.replace(REFERENCE, (match: string, name: string | undefined, offset: number) => {
       if (match === '$${') return '${';
-      const n = lookup((name ?? '').trim(), text, offset, path);
+      const n = evaluate(name ?? '', text, offset, path);
       if (n === undefined) failed = true;
       return n === undefined ? match : String(n);
     });
@@ -151,6 +151,32 @@ export function substituteParams(
       return text;
     }
     return failed ? text : replaced;
+  };
+  // `${name}` or `${name OP n}` with OP one of * / + - and n a whole number; division must be exact
+  const evaluate = (inner: string, text: string, offset: number, path: DocPath): number | undefined => {
+    const parts = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:([*/+-])\s*([0-9]+)\s*)?$/.exec(inner);
+    if (parts === null) {
+      problems.push(located(path, text, offset, 'a reference ${name}, or ${name * n}, ${name / n}, ${name + n}, ${name - n}', `\${${inner}}`, undefined));
+      return undefined;
+    }
+    const value = lookup(parts[1] ?? '', text, offset, path);
+    if (value === undefined || parts[2] === undefined) return value;
+    const operand = Number(parts[3]);
+    switch (parts[2]) {
+      case '*':
+        return value * operand;
+      case '+':
+        return value + operand;
+      case '-':
+        return value - operand;
+      default: {
+        if (operand === 0 || value % operand !== 0) {
+          problems.push(located(path, text, offset, `a whole number: ${parts[1]} (${value}) divisible by ${operand}`, `\${${inner.trim()}} = ${value / operand}`, `give ${parts[1]} a multiple of ${operand}`));
+          return undefined;
+        }
+        return value / operand;
+      }
+    }
   };
   const lookup = (name: string, text: string, offset: number, path: DocPath): number | undefined => {
     const n = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;

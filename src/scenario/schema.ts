@@ -23,7 +23,7 @@ export function isExpectedPhrase(message: string): boolean {
 }
 
 /** Every errno a scenario may count, as in `Errno` (src/sim/trace.ts). */
-export const ERRNOS = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EBADF', 'ENOTCONN'] as const satisfies readonly Errno[];
+export const ERRNOS = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN'] as const satisfies readonly Errno[];
 type MissingErrno = Exclude<Errno, (typeof ERRNOS)[number]>;
 /** Fails to compile when `Errno` gains a member that ERRNOS lacks. */
 const errnosComplete: [MissingErrno] extends [never] ? true : false = true;

@@ -36,7 +36,7 @@ export type StateCause =
 export type AppCall = 'socket' | 'connect' | 'listen' | 'accept' | 'write' | 'read' | 'shutdown' | 'close' | 'abort' | 'exit';
 
 /** The errors tcpsim models, by their errno names. */
-export type Errno = 'EMFILE' | 'ETIMEDOUT' | 'ECONNRESET' | 'ECONNREFUSED' | 'EPIPE' | 'EADDRINUSE' | 'EBADF' | 'ENOTCONN';
+export type Errno = 'EMFILE' | 'ETIMEDOUT' | 'ECONNRESET' | 'ECONNREFUSED' | 'EPIPE' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'EBADF' | 'ENOTCONN';
 
 /** Identity of a socket for the life of a run. */
 export interface SocketInfo {

@@ -105,7 +105,7 @@ type Agenda =
 /** Stands in for a state change's cause when no trace is recorded. */
 const UNTRACED_CAUSE: StateCause = { by: 'segment', segmentId: -1 };
 const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<TcpState, number>;
-const ERRNOS: readonly Errno[] = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EBADF', 'ENOTCONN'];
+const ERRNOS: readonly Errno[] = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN'];
 const TIMEOUT_EVENT: readonly EndpointEvent[] = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2'];
 const SLOT_SYN_RTO = 0;
 const SLOT_FIN_RTO = 1;
@@ -249,6 +249,8 @@ export class World {
     const connNumber = conn ?? this.nextConn++;
     if (connNumber >= this.nextConn) this.nextConn = connNumber + 1;
     const localPort = this.ephemeralPortFor?.(connNumber) ?? this.ephemeralPort(host, remote);
+    // every port towards this destination is taken (TIME_WAIT included): connect(2) EADDRNOTAVAIL
+    if (localPort < 0) return this.fail(process, 'connect', null, 'EADDRNOTAVAIL');
     const sock = this.newSocket(proc.host, process, { addr: host.address, port: localPort }, remote, connNumber, 'client');
     sock.fd = proc.fds.open(sock);
     host.sockets.set(connectionKey(localPort, remote), sock);
@@ -603,7 +605,7 @@ export class World {
       host.nextPort = port >= high ? low : port + 1;
       if (!host.listeners.has(port) && !host.sockets.has(connectionKey(port, remote))) return port;
     }
-    throw new Error(`world: host ${host.name} has no free ephemeral port towards ${remote.addr}:${remote.port}`);
+    return -1;
   }
 
   /** Counts and records a failed call; `conn` is the socket's connection, so a per-connection trace keeps it. */

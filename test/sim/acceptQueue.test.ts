@@ -81,6 +81,23 @@ describe('the fd table', () => {
     expect(world.accept(srv, listenFd)).toBe(6);
   });
 
+  it('connect() fails with EADDRNOTAVAIL when every ephemeral port towards the destination is taken, TIME_WAIT included', () => {
+    const world = new World({ profile: { ...LINUX, ephemeralPorts: [40000, 40002] }, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 } });
+    const host = world.addHost('localhost', '127.0.0.1');
+    const srv = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
+    const cli = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
+    const listenFd = world.listen(srv, 8888, 8) as number;
+    const fds = [0, 1, 2].map(() => world.connect(cli, '127.0.0.1', 8888) as number);
+    world.runUntil(10 * MS);
+    for (const fd of fds) world.close(cli, fd);
+    for (let i = 0; i < 3; i++) world.close(srv, world.accept(srv, listenFd) as number);
+    world.runUntil(20 * MS);
+    expect(world.stateCounts(cli)).toEqual({ TIME_WAIT: 3 });
+    expect(world.connect(cli, '127.0.0.1', 8888)).toBe('EADDRNOTAVAIL');
+    world.runUntil(20 * MS + LINUX.timeWait);
+    expect(world.connect(cli, '127.0.0.1', 8888)).toBeTypeOf('number');
+  });
+
   it('connect() fails with EMFILE when the table is full', () => {
     const { world, srv } = server(4); // 3 baseline + the listener
     expect(world.connect(srv, '127.0.0.1', 8888)).toBe('EMFILE');
