@@ -95,6 +95,24 @@ export function neighbourStates(transitions: readonly ModelTransition[], at: num
   return around;
 }
 
+/**
+ * When the model's TIME_WAIT (2MSL) or orphaned FIN_WAIT_2 timer of socket `key` expires, as
+ * seen at `at`: entry into the state (for FIN_WAIT_2 no earlier than close()) plus the timer's
+ * length, whether or not something else (the peer's FIN) ends the state first.
+ */
+export function modelTimerExpiry(replay: ModelReplay, key: string, state: TcpState, at: number): number | null {
+  const list = replay.transitions.get(key) ?? [];
+  const exit = list.find((tr) => tr.from === state && tr.at > at);
+  if (exit !== undefined && (exit.timer === 'twoMsl' || exit.timer === 'finWait2')) return exit.at;
+  const entered = list.filter((tr) => tr.to === state && tr.at <= at).pop();
+  if (entered === undefined) return null;
+  if (state === 'TIME_WAIT') return entered.at + replay.profile.timeWait;
+  const finTimeout = replay.profile.finTimeout;
+  const closed = replay.closedAt.get(key);
+  if (finTimeout === null || closed === undefined) return null;
+  return Math.max(entered.at, closed) + finTimeout;
+}
+
 function histogram(states: Iterable<TcpState>): Partial<Record<TcpState, number>> {
   const out: Partial<Record<TcpState, number>> = {};
   for (const s of states) out[s] = (out[s] ?? 0) + 1;
@@ -125,8 +143,8 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
       osStates.set(key, row.state);
       const timer = row.timer;
       if (timer?.name === 'timewait' && (row.state === 'TIME_WAIT' || row.state === 'FIN_WAIT_2') && modelStates.get(key) === row.state) {
-        const exit = (replay.transitions.get(key) ?? []).find((tr) => tr.from === row.state && tr.at > sample.at);
-        const modelMs = exit === undefined ? null : (exit.at - sample.at) / 1000;
+        const expiry = modelTimerExpiry(replay, key, row.state, sample.at);
+        const modelMs = expiry === null ? null : (expiry - sample.at) / 1000;
         // ss prints whole seconds from 10 s up (59.99 s is "59sec"); /proc counts 10 ms ticks
         const resolution = run.observer === 'proc' ? 10 : timer.remainingMs >= 10_000 ? 1000 : 1;
         const ok = modelMs !== null && modelMs >= timer.remainingMs - TIMER_TOLERANCE_MS && modelMs <= timer.remainingMs + resolution + TIMER_TOLERANCE_MS;
@@ -168,8 +186,12 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
     }
     const osFds = last?.fds[p.name];
     const modelFds = lastModel?.fds[p.name];
-    if (p.limitedTo !== null && osFds !== undefined && modelFds !== undefined) {
-      counts.push({ what: `fds of ${p.name} at the end (limit ${p.limitedTo})`, os: osFds, model: modelFds, ok: osFds === modelFds });
+    const modelBaseline = replay.scenario.processes.find((q) => q.name === p.name)?.baselineFds;
+    if (p.limitedTo !== null && p.baselineFds !== null && osFds !== undefined && modelFds !== undefined && modelBaseline !== undefined) {
+      // fds opened since the listener was up: the kernel's from /proc/PID/fd, the model's from its table
+      const os = osFds - p.baselineFds;
+      const model = modelFds - modelBaseline - (spec?.server === undefined ? 0 : 1);
+      counts.push({ what: `fds ${p.name} opened since start (limit ${p.limitedTo}; kernel ${osFds} in all)`, os, model, ok: os === model });
     }
   }
   for (const check of counts) {

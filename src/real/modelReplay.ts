@@ -39,13 +39,16 @@ export interface ModelReplay {
   readonly profile: Profile;
   readonly snapshots: readonly ModelSnapshot[];
   readonly transitions: ReadonlyMap<string, readonly ModelTransition[]>;
+  /** When the program closed each socket (its fd went away; an orphan's FIN_WAIT_2 timer starts no earlier). */
+  readonly closedAt: ReadonlyMap<string, number>;
   readonly accepted: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, Readonly<Record<Errno, number>>>>;
 }
 
-/** The linux profile's fields that this machine's sysctls decide. */
-export function overridesFromTunables(t: TcpTunables): ProfileOverrides {
-  return {
+/** The linux profile's fields that this machine's sysctls decide (tail-loss probes: tcp_early_retrans ≥ 3). */
+export function overridesFromTunables(t: TcpTunables, earlyRetrans: number): ProfileOverrides {
+  const overrides: ProfileOverrides & { readonly tailLossProbe: boolean } = {
+    tailLossProbe: earlyRetrans >= 3,
     finTimeout: t.finTimeoutS * 1_000_000,
     synRetries: t.synRetries,
     synAckRetries: t.synAckRetries,
@@ -53,6 +56,7 @@ export function overridesFromTunables(t: TcpTunables): ProfileOverrides {
     finRetries: t.orphanRetries === 0 ? 8 : t.orphanRetries,
     rstEndsTimeWait: !t.rfc1337,
   };
+  return overrides;
 }
 
 /** The scenario the model runs for a real run: linux profile from sysctls, calibrated fd baselines. */
@@ -60,7 +64,7 @@ export function modelScenario(run: RealRun): Scenario {
   return {
     ...run.scenario,
     profile: 'linux',
-    profileOverrides: overridesFromTunables(run.tunables),
+    profileOverrides: overridesFromTunables(run.tunables, run.earlyRetrans),
     processes: run.scenario.processes.map((p) => {
       const report = run.processes.find((r) => r.name === p.name);
       if (report?.baselineFds == null || p.server === undefined) return p;
@@ -96,7 +100,12 @@ export function modelReplay(run: RealRun): ModelReplay {
   const keyOf = new Map<number, string>();
   for (const s of trace.sockets) keyOf.set(s.id, socketKey(s.role === 'listener' ? 'LISTEN' : 'ESTABLISHED', s.local, s.remote));
   const transitions = new Map<string, ModelTransition[]>();
+  const closedAt = new Map<string, number>();
   for (const event of trace.events) {
+    if (event.kind === 'call' && (event.call === 'close' || event.call === 'exit') && event.socket !== null) {
+      const key = keyOf.get(event.socket);
+      if (key !== undefined && !closedAt.has(key)) closedAt.set(key, event.at);
+    }
     if (event.kind !== 'state') continue;
     const key = keyOf.get(event.socket);
     if (key === undefined) continue;
@@ -117,6 +126,7 @@ export function modelReplay(run: RealRun): ModelReplay {
     profile,
     snapshots,
     transitions,
+    closedAt,
     accepted: Object.fromEntries(scenario.processes.map((p) => [p.name, stats.accepted.get(p.name) ?? 0])),
     errors,
   };

@@ -23,7 +23,7 @@ import { runnerScript } from './runnerScript.js';
 import { nftTablePrefix, runTagFor } from './runTag.js';
 import { rowTouchesPorts, type SocketRow } from './socketRow.js';
 import { observeSs } from './ssObserver.js';
-import { readTcpTunables, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
+import { readSysctl, readTcpTunables, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
 
 /** How to run. */
 export interface RealRunOptions {
@@ -67,6 +67,8 @@ export interface RealRun {
   readonly scenario: Scenario;
   readonly netns: string | null;
   readonly tunables: TcpTunables;
+  /** net.ipv4.tcp_early_retrans (3 or 4: tail-loss probes on). */
+  readonly earlyRetrans: number;
   readonly observer: 'ss' | 'proc';
   /** Local endpoint of each client connection, by connection number (the model's `conn`). */
   readonly connections: ReadonlyMap<number, { readonly address: string; readonly port: number }>;
@@ -194,6 +196,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     faults = faults.filter((f) => DROP_MATCH[f.match] !== undefined);
   }
   const tunables = await readTcpTunables(netns ?? undefined);
+  const earlyRetrans = await readSysctl('net.ipv4.tcp_early_retrans', netns ?? undefined).catch(() => 3);
 
   // Ports: the scenario's, or a free one when busy (only the host namespace can be busy).
   const hostAddress = new Map(scenario.hosts.map((h) => [h.name, h.address] as const));
@@ -396,6 +399,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     scenario: asRun,
     netns,
     tunables,
+    earlyRetrans,
     observer,
     connections,
     samples,

@@ -1,0 +1,49 @@
+/**
+ * `tcpsim real` interrupted with SIGINT leaves nothing behind: no program child, no namespace,
+ * no nft table, no socket but TIME_WAIT on the run's port. Runs the built CLI (dist/, made by
+ * `npm run build`, which `npm test` runs first).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { killProcessGroup } from '../../src/real/cleanup.js';
+import { leftovers } from '../../src/real/leftovers.js';
+import { deleteNetnsSync } from '../../src/real/netns.js';
+import { runTagFor } from '../../src/real/runTag.js';
+import { osSkipReason, skipOs } from './osSupport.js';
+
+const CLI = 'dist/cli/main.js';
+const built = existsSync(CLI) && existsSync('dist/real/programRunner.js');
+const reason = osSkipReason ?? (built ? undefined : `skipped: ${CLI} not built (npm run build)`);
+
+describe.skipIf(reason !== undefined)(`tcpsim real interrupted${reason === undefined ? '' : ` (${reason})`}`, () => {
+  it('SIGINT mid-run cleans up children, namespace, nft table and sockets, then dies of SIGINT', async () => {
+    const run = spawn(process.execPath, [CLI, 'real', 'scenarios/real/lost-fin.yaml', '--netns'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = run.pid ?? -1;
+    const tag = runTagFor(pid);
+    try {
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        run.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('real run started')) resolve();
+        });
+        run.once('exit', () => reject(new Error(`tcpsim real exited early: ${stderr}`)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 600)); // inside the drop window
+      const during = await leftovers(tag, { ports: [7408] });
+      expect(during.namespaces).toHaveLength(1);
+      expect(during.processes.length).toBeGreaterThanOrEqual(2);
+      run.kill('SIGINT');
+      const [code, signal] = (await once(run, 'exit')) as [number | null, NodeJS.Signals | null];
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+      const after = await leftovers(tag, { ports: [7408] });
+      expect(after).toEqual({ processes: [], namespaces: [], nftTables: [], sockets: [] });
+    } finally {
+      const found = await leftovers(tag);
+      for (const p of found.processes) killProcessGroup(p.pid);
+      for (const name of found.namespaces) deleteNetnsSync(name);
+    }
+  }, 20_000);
+});
