@@ -4,7 +4,7 @@
  * README can never drift from the model. Each section sits between
  * `<!-- BEGIN generated: NAME (npm run docs) -->` and `<!-- END generated: NAME -->`:
  *
- * - `article`: `tcpsim run article-java-forgot-close --quiet` and `… article-java-close --quiet`;
+ * - `article`: `tcpsim run article-java-forgot-close` and `tcpsim run article-java-close --quiet`;
  * - `handshake`: the four-way handshake taught from `tcpsim trace` (RFC table and Mermaid) for
  *   normal-close, simultaneous-close and lost-final-ack, and `tcpsim diagram`.
  *
@@ -232,10 +232,10 @@ async function handshake(tcpsim) {
 }
 
 async function article(tcpsim) {
-  const forgot = (await tcpsim(['run', 'article-java-forgot-close', '--quiet', '--no-color'])).trimEnd();
+  const forgot = (await tcpsim(['run', 'article-java-forgot-close', '--no-color'])).trimEnd();
   const closes = (await tcpsim(['run', 'article-java-close', '--quiet', '--no-color'])).trimEnd();
   return [
-    '`tcpsim run article-java-forgot-close --quiet`:',
+    '`npm start`, that is `tcpsim run article-java-forgot-close`:',
     '',
     '```text',
     forgot,

@@ -5,6 +5,7 @@ import { featuresOf, resolveProfile } from '../model/profile.js';
 import { dotStateDiagram } from '../report/dot.js';
 import { mermaidStateDiagram } from '../report/mermaid.js';
 import { UsageError } from './usageError.js';
+import { withNewline } from './withNewline.js';
 
 /** Help text of `tcpsim diagram`. */
 export const DIAGRAM_HELP = `Usage: tcpsim diagram [--profile linux|rfc9293] [--format mermaid|dot]
@@ -30,8 +31,8 @@ export function diagramCommand(argv: string[]): number {
   }
   if (values.profile !== 'linux' && values.profile !== 'rfc9293') throw new UsageError(`--profile: expected linux or rfc9293, found "${values.profile}"`);
   const graph = endpointGraph(featuresOf(resolveProfile(values.profile)));
-  if (values.format === 'mermaid') process.stdout.write(`${mermaidStateDiagram(graph)}\n`);
-  else if (values.format === 'dot') process.stdout.write(`${dotStateDiagram(graph, `tcp_${values.profile}`)}\n`);
+  if (values.format === 'mermaid') process.stdout.write(withNewline(mermaidStateDiagram(graph)));
+  else if (values.format === 'dot') process.stdout.write(withNewline(dotStateDiagram(graph, `tcp_${values.profile}`)));
   else throw new UsageError(`--format: expected mermaid or dot, found "${values.format}"`);
   return 0;
 }

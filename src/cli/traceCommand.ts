@@ -7,6 +7,7 @@ import { mermaidSequence } from '../report/mermaid.js';
 import { toPcapng } from '../report/pcapng.js';
 import { loadForCli } from './loadForCli.js';
 import { UsageError } from './usageError.js';
+import { withNewline } from './withNewline.js';
 
 /** Help text of `tcpsim trace`. */
 export const TRACE_HELP = `Usage: tcpsim trace FILE [options]
@@ -62,8 +63,8 @@ export function traceCommand(argv: string[]): number {
   }
   const seq = values.absolute ? ('absolute' as const) : ('relative' as const);
   let output: string | Buffer;
-  if (format === 'rfc') output = `${rfcTable(trace, only ?? 0, { seq, time: values.time ?? false })}\n`;
-  else if (format === 'mermaid') output = `${mermaidSequence(trace, only ?? 0, { seq })}\n`;
+  if (format === 'rfc') output = withNewline(rfcTable(trace, only ?? 0, { seq, time: values.time ?? false }));
+  else if (format === 'mermaid') output = withNewline(mermaidSequence(trace, only ?? 0, { seq }));
   else if (format === 'json') output = `${JSON.stringify(trace, null, 2)}\n`;
   else {
     if (values.output === undefined && process.stdout.isTTY) throw new UsageError('pcapng is binary: give -o FILE (or redirect stdout)');

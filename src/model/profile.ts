@@ -37,7 +37,8 @@ const SECOND = 1_000_000;
  * = 60 s, tcp_syn_retries = 6 from TCP_TIMEOUT_INIT = 1 s doubling (≈127 s to ETIMEDOUT),
  * tcp_synack_retries = 5, tcp_orphan_retries = 0 meaning 8 (tcp_orphan_retries()),
  * TCP_RTO_MIN = 200 ms, TCP_RTO_MAX = 120 s, RST on close with unread data (tcp_close),
- * tcp_rfc1337 = 0 so a RST ends TIME_WAIT, ip_local_port_range 32768–60999.
+ * tcp_rfc1337 = 0 so a RST ends TIME_WAIT, ip_local_port_range 32768–60999, and a tail-loss
+ * probe before the RTO series (tcp_early_retrans = 3).
  */
 export const LINUX: Profile = {
   name: 'linux',
@@ -51,9 +52,8 @@ export const LINUX: Profile = {
   rtoMax: 120 * SECOND,
   rstOnUnreadClose: true,
   rstEndsTimeWait: true,
-  // true on a default kernel (tcp_early_retrans = 3); real mode turns it on from that sysctl.
-  // TODO(owner of test/sim/closeHandshake.test.ts): flip to true with the TLP schedule there.
-  tailLossProbe: false,
+  // tcp_early_retrans = 3 on a default kernel: a tail-loss probe precedes the RTO series
+  tailLossProbe: true,
   ephemeralPorts: [32768, 60999],
 };
 
