@@ -8,6 +8,8 @@ export default mergeConfig(
     test: {
       setupFiles: ['scripts/matrixSetup.ts'],
       globalSetup: ['scripts/matrixGlobal.ts'],
+      // the model-based property explores deeper here, to reach the rare (state, event) cells
+      env: { TCPSIM_MODEL_RUNS: '4000' },
       exclude: ['test/real/**', 'node_modules/**'],
     },
   }),

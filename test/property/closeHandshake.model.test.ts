@@ -40,7 +40,7 @@ describe('close handshake under random programs and a hand-driven network', () =
           checkInvariants(last.model, last.real);
         },
       ),
-      params(300),
+      params(Number(process.env['TCPSIM_MODEL_RUNS'] ?? '400')),
     );
   });
 });

@@ -63,3 +63,54 @@ for (const profile of [LINUX, RFC9293]) {
     });
   });
 }
+
+/** A connected pair on a manual network; helpers deliver the held segment matching a predicate. */
+function connectedPair(profile: Profile) {
+  const world = new World({ profile, seed: 3, trace: true, manualNetwork: true });
+  const client = world.addProcess({ name: 'client', host: world.addHost('c', '10.0.0.1'), nofile: 16, baselineFds: 3 });
+  const server = world.addProcess({ name: 'server', host: world.addHost('s', '10.0.0.2'), nofile: 16, baselineFds: 3 });
+  const listenFd = world.listen(server, 8888, 4) as number;
+  const cfd = world.connect(client, '10.0.0.2', 8888) as number;
+  while (world.heldSegments().length > 0) world.deliverHeld(0);
+  const sfd = world.accept(server, listenFd) as number;
+  const indexOf = (from: string, payload: string) => world.heldSegments().findIndex((h) => h.segment.src.addr === from && h.segment.payload === payload);
+  /** Delivers every held segment except the old data copies kept for later. */
+  const deliverAllBut = (keep: readonly number[]): void => {
+    for (let i = world.heldSegments().length - 1; i >= 0; i--) if (!keep.includes(world.heldSegments()[i]!.segmentId)) world.deliverHeld(i);
+  };
+  return { world, client, server, cfd, sfd, indexOf, deliverAllBut };
+}
+
+for (const profile of [LINUX, RFC9293]) {
+  describe(`a late duplicate of old data (${profile.name})`, () => {
+    it('is re-ACKed in LAST_ACK and in TIME_WAIT without changing state', () => {
+      const { world, client, server, cfd, sfd, indexOf, deliverAllBut } = connectedPair(profile);
+      world.write(client, cfd, 'old-from-client');
+      world.write(server, sfd, 'old-from-server');
+      // a copy of each arrives now; the originals wander and arrive late
+      world.duplicateHeld(indexOf('10.0.0.1', 'old-from-client'));
+      world.duplicateHeld(indexOf('10.0.0.2', 'old-from-server'));
+      const lateToServer = world.heldSegments()[indexOf('10.0.0.1', 'old-from-client')]!.segmentId;
+      const lateToClient = world.heldSegments()[indexOf('10.0.0.2', 'old-from-server')]!.segmentId;
+      const keep = [lateToServer, lateToClient];
+      world.read(client, cfd, { kind: 'bytes', count: 15 });
+      world.read(server, sfd, { kind: 'bytes', count: 15 });
+      world.close(client, cfd);
+      deliverAllBut(keep);
+      world.close(server, sfd);
+      // the server's FIN waits; the late client data reaches the server in LAST_ACK
+      expect(world.stateOf(server, sfd)).toBe('CLOSED'); // fd closed: the socket is orphaned
+      const serverSocket = world.sockets().find((s) => s.process === 'server' && s.role === 'server')!;
+      expect(serverSocket.state).toBe('LAST_ACK');
+      world.deliverHeld(world.heldSegments().findIndex((h) => h.segmentId === lateToServer));
+      expect(world.sockets().find((s) => s.id === serverSocket.id)?.state).toBe('LAST_ACK');
+      deliverAllBut([lateToClient]);
+      const clientSocket = world.sockets().find((s) => s.process === 'client')!;
+      expect(clientSocket.state).toBe('TIME_WAIT');
+      const sentBefore = world.trace().events.filter((e) => e.kind === 'send' && e.socket === clientSocket.id).length;
+      world.deliverHeld(world.heldSegments().findIndex((h) => h.segmentId === lateToClient));
+      expect(world.sockets().find((s) => s.id === clientSocket.id)?.state).toBe('TIME_WAIT');
+      expect(world.trace().events.filter((e) => e.kind === 'send' && e.socket === clientSocket.id).length).toBe(sentBefore + 1);
+    });
+  });
+}

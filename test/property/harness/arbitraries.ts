@@ -64,5 +64,6 @@ export const commandArbs: Array<fc.Arbitrary<fc.Command<TcpModel, TcpPair>>> = [
   pickArb.map((pick) => new DeliverCommand(pick)),
   pickArb.map((pick) => new DropCommand(pick)),
   pickArb.map((pick) => new DuplicateCommand(pick)),
+  pickArb.map((pick) => new DuplicateCommand(pick)),
   advanceArb.map((micros) => new AdvanceClockCommand(micros)),
 ];
