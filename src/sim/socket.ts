@@ -7,11 +7,20 @@ import type { Endpoint } from '../model/segment.js';
 import { createTcb, type Tcb } from '../model/tcb.js';
 import type { Errno } from './trace.js';
 
-/** Index of each engine timer in `Socket.timerGen` (the machine's four, then data retransmission). */
+/** Slot number of each engine timer (the machine's four, then data retransmission). */
 export const TIMER_SLOTS = ['synRto', 'finRto', 'twoMsl', 'finWait2', 'dataRto'] as const;
 
 /** One of the engine's timer slots. */
 export type TimerSlot = (typeof TIMER_SLOTS)[number];
+
+/**
+ * A timer's queued expiry. It is live while `owner` points at its socket; stopping, restarting or
+ * expiring the timer detaches it (`owner = null`), so a stale entry still waiting in the agenda
+ * neither fires nor keeps its socket alive.
+ */
+export interface TimerLink {
+  owner: object | null;
+}
 
 /** Someone waiting for a socket to change: a program step. */
 export interface Waiter {
@@ -33,8 +42,12 @@ export class Socket {
   errorReported = false;
   /** fd in the owning process, or -1 (not accepted yet, or closed: orphaned). */
   fd = -1;
-  /** Generation per timer slot; a queued expiry fires only if its generation is current. */
-  readonly timerGen = new Uint32Array(TIMER_SLOTS.length);
+  /** The live expiry of each timer slot (TIMER_SLOTS order), null while the timer is stopped. */
+  synRtoTimer: TimerLink | null = null;
+  finRtoTimer: TimerLink | null = null;
+  twoMslTimer: TimerLink | null = null;
+  finWait2Timer: TimerLink | null = null;
+  dataRtoTimer: TimerLink | null = null;
   /** Consecutive retransmissions for the running retransmission timer. */
   retries = 0;
   /** The listener this connection arrived on, until accept() takes it. */
@@ -61,6 +74,42 @@ export class Socket {
     iss: number,
   ) {
     this.tcb = createTcb(iss);
+  }
+}
+
+/** The live expiry of timer `slot` on `sock`, or null. */
+export function timerOf(sock: Socket, slot: number): TimerLink | null {
+  switch (slot) {
+    case 0:
+      return sock.synRtoTimer;
+    case 1:
+      return sock.finRtoTimer;
+    case 2:
+      return sock.twoMslTimer;
+    case 3:
+      return sock.finWait2Timer;
+    default:
+      return sock.dataRtoTimer;
+  }
+}
+
+/** Sets the live expiry of timer `slot` on `sock`. */
+export function setTimerOf(sock: Socket, slot: number, link: TimerLink | null): void {
+  switch (slot) {
+    case 0:
+      sock.synRtoTimer = link;
+      break;
+    case 1:
+      sock.finRtoTimer = link;
+      break;
+    case 2:
+      sock.twoMslTimer = link;
+      break;
+    case 3:
+      sock.finWait2Timer = link;
+      break;
+    default:
+      sock.dataRtoTimer = link;
   }
 }
 

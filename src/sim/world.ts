@@ -17,7 +17,7 @@ import { EventQueue } from './eventQueue.js';
 import { FdTable } from './fdTable.js';
 import { LOOPBACK, Network } from './network.js';
 import { createPrng, type Prng } from './prng.js';
-import { Socket, TIMER_SLOTS, connectionKey, type Waiter } from './socket.js';
+import { Socket, TIMER_SLOTS, connectionKey, setTimerOf, timerOf, type TimerLink, type Waiter } from './socket.js';
 import type { AppCall, DropReason, Errno, SocketInfo, StateCause, Trace, TraceEvent } from './trace.js';
 
 /** How a World is set up. */
@@ -98,9 +98,18 @@ const enum Kind {
 
 type Agenda =
   | { readonly kind: Kind.Deliver; readonly host: number; readonly segment: Segment; readonly segmentId: number; readonly conn: number }
-  | { readonly kind: Kind.Timer; readonly socket: Socket; readonly slot: number; readonly gen: number }
+  | TimerItem
   | { readonly kind: Kind.Wake; readonly waiter: Waiter }
   | { readonly kind: Kind.Call; readonly fn: () => void };
+
+/** A queued timer expiry; `owner` is the socket while the timer is live, null once stopped, restarted or expired. */
+class TimerItem implements TimerLink {
+  readonly kind = Kind.Timer;
+  constructor(
+    public owner: Socket | null,
+    readonly slot: number,
+  ) {}
+}
 
 /** Stands in for a state change's cause when no trace is recorded. */
 const UNTRACED_CAUSE: StateCause = { by: 'segment', segmentId: -1 };
@@ -307,7 +316,7 @@ export class World {
     this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
     if (data.length > 0) {
       this.transmit(sock, emit(sock.tcb, PSH | ACK, data), false);
-      if (!(sock.timerGen[SLOT_DATA_RTO]! & 1)) this.armTimer(sock, SLOT_DATA_RTO);
+      if (sock.dataRtoTimer === null) this.armTimer(sock, SLOT_DATA_RTO);
     }
     return data.length;
   }
@@ -323,6 +332,9 @@ export class World {
       if (nl >= 0) take = nl + 1;
     } else if (amount.kind === 'bytes') {
       if (buffered >= amount.count) take = amount.count;
+    } else if (buffered > 0) {
+      // reading to EOF drains what has arrived, as a read loop does
+      take = buffered;
     }
     if (take < 0) {
       if (sock.eof || buffered > 0 && (sock.error || this.rfcState(sock) === S.CLOSED)) take = buffered;
@@ -333,8 +345,11 @@ export class World {
       } else if (this.rfcState(sock) === S.CLOSED) take = 0;
       else return null;
     }
+    const windowWasClosed = this.freeSpace(sock) === 0;
     const data = sock.rcvBuf.slice(0, take);
     sock.rcvBuf = take === buffered ? '' : sock.rcvBuf.slice(take);
+    // the window reopens: tell the peer at once (window update, RFC 9293 §3.8.6.2.2)
+    if (windowWasClosed && take > 0 && this.rfcState(sock) !== S.CLOSED) this.transmit(sock, ackOnly(sock.tcb), false);
     const ended = sock.eof || sock.error !== null || this.rfcState(sock) === S.CLOSED;
     const eof = ended && sock.rcvBuf.length === 0;
     this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'read', result: eof ? `${data.length}+EOF` : String(data.length) }, sock.conn);
@@ -449,7 +464,7 @@ export class World {
         this.deliver(item.host, item.segment, item.segmentId, item.conn);
         break;
       case Kind.Timer:
-        if (item.socket.timerGen[item.slot] === item.gen) this.expire(item.socket, item.slot);
+        if (item.owner !== null) this.expire(item.owner, item.slot);
         break;
       case Kind.Wake:
         item.waiter.wake();
@@ -652,7 +667,7 @@ export class World {
     const fx = table.effects[cell]!;
     const to = table.next[cell]!;
     if (fx & CANCEL_MASK) {
-      for (let t = 0; t < TIMERS.length; t++) if (fx & cancelTimerBit(TIMERS[t]!)) sock.timerGen[t] = (sock.timerGen[t]! + 2) & ~1;
+      for (let t = 0; t < TIMERS.length; t++) if (fx & cancelTimerBit(TIMERS[t]!)) this.disarmTimer(sock, t);
     }
     const from = table.rfcStateOf[sock.leaf]!;
     const toRfc = table.rfcStateOf[to]!;
@@ -723,7 +738,7 @@ export class World {
 
   /** A socket reached CLOSED: the kernel forgets it (the fd, if still held, stays until close()). */
   private release(sock: Socket): void {
-    for (let t = 0; t < TIMER_SLOTS.length; t++) sock.timerGen[t] = (sock.timerGen[t]! + 2) & ~1;
+    for (let t = 0; t < TIMER_SLOTS.length; t++) this.disarmTimer(sock, t);
     const host = this.hosts[sock.host]!;
     if (sock.acceptQueue) host.listeners.delete(sock.local.port);
     else host.sockets.delete(connectionKey(sock.local.port, sock.remote));
@@ -771,19 +786,25 @@ export class World {
     }
   }
 
-  /** Starts (or restarts) a timer; generations are even while stopped and odd while running. */
+  /** Starts (or restarts) a timer: a new queued expiry becomes the slot's live one; the old one is detached. */
   private armTimer(sock: Socket, slot: number): void {
-    const gen = ((sock.timerGen[slot]! + 2) & ~1) | 1;
-    sock.timerGen[slot] = gen;
-    this.queue.push(this.now + this.timerDuration(sock, slot), { kind: Kind.Timer, socket: sock, slot, gen });
+    this.disarmTimer(sock, slot);
+    const item = new TimerItem(sock, slot);
+    setTimerOf(sock, slot, item);
+    this.queue.push(this.now + this.timerDuration(sock, slot), item);
   }
 
+  /** Stops a timer: its queued expiry, if any, is detached and will not fire. */
   private disarmTimer(sock: Socket, slot: number): void {
-    if (sock.timerGen[slot]! & 1) sock.timerGen[slot] = (sock.timerGen[slot]! + 1) & ~1;
+    const live = timerOf(sock, slot);
+    if (live !== null) {
+      live.owner = null;
+      setTimerOf(sock, slot, null);
+    }
   }
 
   private expire(sock: Socket, slot: number): void {
-    sock.timerGen[slot] = (sock.timerGen[slot]! + 1) & ~1;
+    this.disarmTimer(sock, slot);
     this.expiries[slot]!++;
     const name = TIMER_SLOTS[slot]!;
     if (this.traceEvents && this.tracing(sock.conn)) this.traceEvents.push({ kind: 'timer', at: this.now, socket: sock.id, timer: name });
@@ -809,8 +830,13 @@ export class World {
   // ───────────────────────────── the wire ─────────────────────────────
 
   private transmit(sock: Socket, out: Outgoing, retransmission: boolean): void {
-    const segment: Segment = { src: sock.local, dst: sock.remote, seq: out.seq, ack: out.ack, flags: out.flags, payload: out.payload };
+    const segment: Segment = { src: sock.local, dst: sock.remote, seq: out.seq, ack: out.ack, flags: out.flags, payload: out.payload, window: this.freeSpace(sock) };
     this.put(sock.id, segment, sock.conn, retransmission);
+  }
+
+  /** Room left in the socket's receive buffer: the window it advertises (RFC 9293 §3.8.6). */
+  private freeSpace(sock: Socket): number {
+    return Math.max(0, this.profile.rcvBuf - sock.rcvBuf.length);
   }
 
   private put(socketId: number, segment: Segment, conn: number, retransmission: boolean): void {
@@ -860,11 +886,16 @@ export class World {
       if (sock.listener.acceptQueue!.length > sock.listener.backlog) return this.dropped(segmentId, 'backlog-full', conn);
     }
     this.record({ kind: 'deliver', at: this.now, segmentId, socket: sock.id }, conn);
-    const arrival = classify(sock.tcb, TCP_STATES[this.rfcState(sock)]!, segment);
+    const peerWindowWas = sock.tcb.sndWnd;
+    const arrival = classify(sock.tcb, TCP_STATES[this.rfcState(sock)]!, segment, this.freeSpace(sock));
     if (arrival.data.length > 0) sock.rcvBuf += arrival.data;
+    // the peer's window opened: send what waited behind it now (RFC 9293 §3.8.6.1), not at the next RTO
+    if (peerWindowWas === 0 && sock.tcb.sndWnd > 0 && hasOutstanding(sock.tcb) && this.rfcState(sock) !== S.CLOSED) {
+      for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
+    }
     if (arrival.advanced) {
       sock.retries = 0;
-      if (sock.timerGen[SLOT_DATA_RTO]! & 1) {
+      if (sock.dataRtoTimer !== null) {
         this.disarmTimer(sock, SLOT_DATA_RTO);
         if (hasOutstanding(sock.tcb)) this.armTimer(sock, SLOT_DATA_RTO);
       }
