@@ -26,8 +26,12 @@ const RST_ONLY: Arrival = { events: ['RST'], data: '', advanced: false };
 /** How far past RCV.NXT a RST may start and still be believed (RFC 9293 §3.10.7.4, in-window). */
 export const RST_WINDOW = 1 << 20;
 
-/** Classifies `segment` arriving at an endpoint in `state`, updating `tcb`. */
-export function classify(tcb: Tcb, state: TcpState, segment: Segment): Arrival {
+/**
+ * Classifies `segment` arriving at an endpoint in `state`, updating `tcb`. `rcvSpace` is the
+ * free room in the receive buffer (RCV.WND): data beyond it is not accepted, and neither is a
+ * FIN queued behind that data.
+ */
+export function classify(tcb: Tcb, state: TcpState, segment: Segment, rcvSpace = Infinity): Arrival {
   const { flags, seq, ack, payload } = segment;
   switch (state) {
     case 'CLOSED':
@@ -52,11 +56,11 @@ export function classify(tcb: Tcb, state: TcpState, segment: Segment): Arrival {
       return { events: ['SYN'], data: '', advanced: false };
     }
     default:
-      return classifySynchronized(tcb, state, segment);
+      return classifySynchronized(tcb, state, segment, rcvSpace);
   }
 }
 
-function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment): Arrival {
+function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment, rcvSpace: number): Arrival {
   const { flags, ack, payload } = segment;
   // A SYN occupies the first sequence number; the text starts after it.
   const seq = flags & SYN ? seqAdd(segment.seq, 1) : segment.seq;
@@ -73,6 +77,8 @@ function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment): Arri
   if (flags & ACK) {
     const finWasOutstanding = tcb.finSeq >= 0 && seqLe(tcb.sndUna, tcb.finSeq);
     advanced = acknowledge(tcb, ack);
+    // every acceptable ACK carries the peer's window (RFC 9293 §3.10.7.4, fifth check: update SND.WND)
+    if (segment.window !== undefined) tcb.sndWnd = segment.window;
     if (advanced) {
       // the ACK covers our SYN: the handshake completes (RFC 9293 §3.10.7.4, fifth check, SYN-RECEIVED)
       if (state === 'SYN_RECEIVED') events.push('ACK_OF_SYN');
@@ -89,17 +95,21 @@ function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment): Arri
   let data = '';
   let stray = false;
   let fin = false;
+  let truncated = false;
   if (payload.length > 0) {
     const offset = seqDiff(seq, tcb.rcvNxt); // bytes of this segment already received
-    if (!tcb.finReceived && offset >= 0 && offset < payload.length) {
-      data = offset === 0 ? payload : payload.slice(offset);
+    const room = Math.min(payload.length - offset, rcvSpace);
+    if (!tcb.finReceived && offset >= 0 && offset < payload.length && room > 0) {
+      // take what fits in the receive window; the rest waits for the window to open (RFC 9293 §3.8.6)
+      truncated = room < payload.length - offset;
+      data = offset === 0 && !truncated ? payload : payload.slice(offset, offset + room);
       tcb.rcvNxt = seqAdd(tcb.rcvNxt, data.length);
     } else {
-      // duplicate or beyond a gap: not acceptable, re-ACK (RFC 9293 §3.10.7.4, first check)
+      // duplicate, beyond a gap, or no room: not acceptable, re-ACK (RFC 9293 §3.10.7.4, first check)
       stray = true;
     }
   }
-  if (flags & FIN && !stray) {
+  if (flags & FIN && !stray && !truncated) {
     const finAt = seqAdd(seq, payload.length);
     if (!tcb.finReceived && finAt === tcb.rcvNxt) {
       tcb.rcvNxt = seqAdd(tcb.rcvNxt, 1);

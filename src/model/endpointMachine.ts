@@ -182,10 +182,11 @@ export function createEndpointMachine(features: EndpointFeatures) {
         // FIN not acknowledged: retransmit from SND.UNA with backoff; the substate survives (history)
         after: { finRto: { target: '.resume', reenter: true, actions: 'retransmit' } },
         on: {
-          // FIN of the peer before the ACK of ours: simultaneous close, ACK it, enter CLOSING (RFC 9293 §3.10.7.4, eighth check)
-          FIN: { target: 'CLOSING', actions: 'sendAck' },
+          // FIN of the peer before the ACK of ours: simultaneous close, ACK it, enter CLOSING (RFC 9293 §3.10.7.4, eighth check);
+          // a program still reading (after shutdown) sees EOF
+          FIN: { target: 'CLOSING', actions: ['sendAck', 'notifyEof'] },
           // FIN that also acknowledges our FIN: ACK it, enter TIME_WAIT, start 2MSL (RFC 9293 §3.10.7.4)
-          FIN_ACK_OF_FIN: { target: 'TIME_WAIT', actions: 'sendAck' },
+          FIN_ACK_OF_FIN: { target: 'TIME_WAIT', actions: ['sendAck', 'notifyEof'] },
           STRAY: { actions: 'sendAck' },
           RST: { target: 'CLOSED', actions: 'notifyReset' },
           // FIN retries spent: drop the socket (Linux tcp_orphan_retries / tcp_retries2)

@@ -26,6 +26,8 @@ export interface Profile {
    * tcp_schedule_loss_probe, RFC 8985; measured on loopback: resends at ≈0.21, 0.42, 0.85, 1.7 s).
    */
   readonly tailLossProbe: boolean;
+  /** Receive buffer in bytes: unread data beyond it closes the advertised window. */
+  readonly rcvBuf: number;
   /** Ephemeral port range for connect() (Linux net.ipv4.ip_local_port_range). */
   readonly ephemeralPorts: readonly [number, number];
 }
@@ -54,6 +56,8 @@ export const LINUX: Profile = {
   rstEndsTimeWait: true,
   // tcp_early_retrans = 3 on a default kernel: a tail-loss probe precedes the RTO series
   tailLossProbe: true,
+  // net.ipv4.tcp_rmem default (4096 131072 6291456): 128 KiB before autotuning
+  rcvBuf: 131_072,
   ephemeralPorts: [32768, 60999],
 };
 
@@ -75,6 +79,8 @@ export const RFC9293: Profile = {
   rstOnUnreadClose: true,
   rstEndsTimeWait: true,
   tailLossProbe: false,
+  // a 16-bit window without scaling (RFC 7323 §2)
+  rcvBuf: 65_535,
   ephemeralPorts: [49152, 65535],
 };
 

@@ -26,6 +26,8 @@ export interface Segment {
   readonly flags: number;
   /** Payload bytes; `payload.length` is the segment length excluding SYN/FIN. */
   readonly payload: string;
+  /** Advertised receive window in bytes (RFC 9293 §3.8.6); absent means "not limited". */
+  readonly window?: number;
 }
 
 /** The control bits of `flags` as RFC 9293 writes them: `SYN,ACK`, `FIN,ACK`, `RST`. */

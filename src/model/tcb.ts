@@ -31,13 +31,15 @@ export interface Tcb {
   synced: boolean;
   /** The peer's FIN has been received in order. */
   finReceived: boolean;
+  /** The peer's last advertised receive window (SND.WND); Infinity until it says otherwise. */
+  sndWnd: number;
   /** Sent, unacknowledged segments, oldest first; null when empty (saves memory at scale). */
   unacked: Unacked[] | null;
 }
 
 /** A fresh TCB whose first sequence number will be `iss`. */
 export function createTcb(iss: number): Tcb {
-  return { iss, sndUna: iss, sndNxt: iss, irs: 0, rcvNxt: 0, finSeq: -1, synced: false, finReceived: false, unacked: null };
+  return { iss, sndUna: iss, sndNxt: iss, irs: 0, rcvNxt: 0, finSeq: -1, synced: false, finReceived: false, sndWnd: Infinity, unacked: null };
 }
 
 /** Header fields of a segment about to be sent. */

@@ -92,7 +92,7 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
   if (peakTimeWait > 0) {
     const left = final.states.TIME_WAIT ?? 0;
     out.push(
-      `TIME_WAIT peaked at ${peakTimeWait} on the side that closed first; each lasts ${span(profile.timeWait)} (${profile.name === 'linux' ? 'TCP_TIMEWAIT_LEN, fixed in the Linux kernel' : '2 MSL'})` +
+      `TIME_WAIT peaked at ${peakTimeWait}, held by the side that sent the first FIN (both sides, in a simultaneous close); each lasts ${span(profile.timeWait)} (${profile.name === 'linux' ? 'TCP_TIMEWAIT_LEN, fixed in the Linux kernel' : '2 MSL'})` +
         (left === 0 ? ' and all of them have expired.' : `; ${left} remain at the end.`),
     );
   }

@@ -153,6 +153,8 @@ class Resolver {
       ...d('rtoMax'),
       ...(p.rstOnUnreadClose === undefined ? {} : { rstOnUnreadClose: p.rstOnUnreadClose }),
       ...(p.rstEndsTimeWait === undefined ? {} : { rstEndsTimeWait: p.rstEndsTimeWait }),
+      ...(p.tailLossProbe === undefined ? {} : { tailLossProbe: p.tailLossProbe }),
+      ...(p.rcvBuf === undefined ? {} : { rcvBuf: p.rcvBuf }),
     };
     for (const key of ['synRto', 'rto', 'rtoMax'] as const) {
       if (overrides[key] === 0) this.fail(['profile', key], 'a timeout longer than 0', '0', 'a zero retransmission timeout would retransmit forever at one instant');

@@ -71,6 +71,8 @@ const profileObject = z
     rtoMax: duration.optional().describe('Cap on the retransmission timeout (120s on Linux).'),
     rstOnUnreadClose: z.boolean(says('true or false')).optional().describe('close() with unread data sends RST (RFC 2525 §2.17).'),
     rstEndsTimeWait: z.boolean(says('true or false')).optional().describe('A RST received in TIME_WAIT ends it (tcp_rfc1337=0).'),
+    tailLossProbe: z.boolean(says('true or false')).optional().describe('A tail-loss probe precedes the RTO series (tcp_early_retrans=3; linux true).'),
+    rcvBuf: int(1, 1 << 30, 'a buffer size in bytes, 1..2^30').optional().describe('Receive buffer in bytes; unread data beyond it closes the window (linux 131072).'),
   })
   .describe('A profile with overrides.');
 

@@ -34,6 +34,10 @@ export interface ProfileOverrides {
   readonly rstOnUnreadClose?: boolean;
   /** A RST received in TIME_WAIT ends it (Linux default, net.ipv4.tcp_rfc1337=0). */
   readonly rstEndsTimeWait?: boolean;
+  /** A tail-loss probe precedes the RTO series (Linux net.ipv4.tcp_early_retrans = 3). */
+  readonly tailLossProbe?: boolean;
+  /** Receive buffer in bytes; unread data beyond it closes the window (net.ipv4.tcp_rmem). */
+  readonly rcvBuf?: number;
 }
 
 /** Network behaviour between hosts (and on loopback). Probabilities are 0..1. */

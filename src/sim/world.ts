@@ -809,10 +809,14 @@ export class World {
     const name = TIMER_SLOTS[slot]!;
     if (this.traceEvents && this.tracing(sock.conn)) this.traceEvents.push({ kind: 'timer', at: this.now, socket: sock.id, timer: name });
     const cause: StateCause = { by: 'timer', timer: name };
+    // a zero window is probed, not given up on, while a program holds the fd (Linux tcp_probe_timer)
+    const probing = sock.tcb.sndWnd === 0 && sock.fd >= 0;
     if (slot === SLOT_DATA_RTO) {
       if (!hasOutstanding(sock.tcb)) return;
-      if (sock.retries >= this.profile.finRetries + (this.profile.tailLossProbe ? 1 : 0)) return this.apply(sock, 'GIVE_UP', cause);
-      sock.retries++;
+      if (!probing) {
+        if (sock.retries >= this.profile.finRetries + (this.profile.tailLossProbe ? 1 : 0)) return this.apply(sock, 'GIVE_UP', cause);
+        sock.retries++;
+      }
       for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
       this.armTimer(sock, SLOT_DATA_RTO);
       return;
@@ -821,8 +825,10 @@ export class World {
       const state = this.rfcState(sock);
       const limit =
         slot === SLOT_FIN_RTO ? this.profile.finRetries + (this.profile.tailLossProbe ? 1 : 0) : state === S.SYN_SENT ? this.profile.synRetries : this.profile.synAckRetries;
-      if (sock.retries >= limit) return this.apply(sock, 'GIVE_UP', cause);
-      sock.retries++;
+      if (!(probing && slot === SLOT_FIN_RTO)) {
+        if (sock.retries >= limit) return this.apply(sock, 'GIVE_UP', cause);
+        sock.retries++;
+      }
     }
     this.apply(sock, TIMEOUT_EVENT[slot]!, cause);
   }

@@ -88,6 +88,35 @@ describe('FIN_WAIT_1', () => {
     }
   });
 
+  it('simultaneous close on loopback: FINs queued behind unread data (the kernel recipe) cross, CLOSING then TIME_WAIT', () => {
+    // both stop reading, both write more than the peer's receive buffer, both shut down
+    const p = connectedPair();
+    const half = 'x'.repeat(512 * 1024);
+    p.world.write(p.client, p.clientFd, half);
+    p.world.write(p.server, p.serverFd, half);
+    p.world.shutdown(p.client, p.clientFd);
+    p.world.shutdown(p.server, p.serverFd);
+    p.advance(10 * SECOND);
+    // each FIN waits behind data the other side has no room for: both stay in FIN_WAIT_1, probing the zero window
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_1', server: 'FIN_WAIT_1' });
+    const drain = (side: 'client' | 'server'): number => {
+      let bytes = 0;
+      for (let i = 0; i < 20; i++) {
+        const got = p.world.read(p[side], side === 'client' ? p.clientFd : p.serverFd, { kind: 'eof' });
+        if (got && typeof got !== 'string') bytes += got.data.length;
+        p.advance(10 * MS);
+      }
+      return bytes;
+    };
+    // the server resumes reading: it takes all the client's data and FIN, while its own FIN is still stuck
+    expect(drain('server')).toBe(half.length);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSING' });
+    // the client resumes: the server's FIN gets through, and both end in TIME_WAIT
+    expect(drain('client')).toBe(half.length);
+    expect(p.states()).toEqual({ client: 'TIME_WAIT', server: 'TIME_WAIT' });
+    expect(p.world.errors().ETIMEDOUT).toBe(0);
+  });
+
   it('a FIN that also acknowledges our FIN goes straight to TIME_WAIT', () => {
     // the server's lone ACK of the client's FIN is lost; its FIN, sent just after, carries that ACK
     const p = connectedPair({ faults: [{ match: 'any', port: 8888, from: 11 * MS, until: 11 * MS + 1, drop: 1 }] });
