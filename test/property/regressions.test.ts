@@ -4,6 +4,14 @@
  * taught.
  */
 import { describe, it } from 'vitest';
+import { AbortCommand } from './commands/AbortCommand.js';
+import { AcceptCommand } from './commands/AcceptCommand.js';
+import { ConnectCommand } from './commands/ConnectCommand.js';
+import { DeliverCommand } from './commands/DeliverCommand.js';
+import { DuplicateCommand } from './commands/DuplicateCommand.js';
+import { ShutdownCommand } from './commands/ShutdownCommand.js';
+import { WriteCommand } from './commands/WriteCommand.js';
+import { runModelCase } from './harness/modelCase.js';
 import { closingServerLaw, neverClosingLibuvLaw } from './harness/laws.js';
 
 describe('regressions found by the properties', () => {
@@ -42,5 +50,29 @@ describe('regressions found by the properties', () => {
       baselineFds: 10,
       until: 0,
     });
+  });
+
+  // model-based property, replayPath "DBBADBBACCCADo/GAg:VVt": a duplicated SYN still in flight after the client
+  // aborts opens a second server socket for the same connection number (SYN_RECEIVED), next to the one the
+  // program accepted. Real TCP does the same with a stale SYN. The model now tracks held sockets by id.
+  it('a stale duplicate SYN after an abort opens a new embryonic socket beside the accepted one', () => {
+    runModelCase(
+      { base: 'linux', overrides: {} },
+      1,
+      [
+        new ConnectCommand(),
+        new DuplicateCommand(0),
+        new DuplicateCommand(3),
+        new WriteCommand('client', 'hello\n'),
+        new ShutdownCommand('client'),
+        new DeliverCommand(3),
+        new AbortCommand('client'),
+        new AcceptCommand(),
+        new DeliverCommand(5),
+        new DeliverCommand(0),
+      ],
+      'deliver-all',
+      false,
+    );
   });
 });

@@ -16,9 +16,9 @@ export class AcceptCommand implements fc.Command<TcpModel, TcpPair> {
     if (fd !== null) {
       const view = real.world.socketView(real.process.server, fd);
       if (!view) throw new Error(`accept returned fd ${fd} but the fd table has no socket there`);
-      if (model.accepted.has(view.conn)) throw new Error(`connection ${view.conn} accepted twice`);
-      model.accepted.add(view.conn);
-      model.program.server = { fd, conn: view.conn, opened: model.program.server.opened + 1 };
+      if (model.accepted.has(view.id)) throw new Error(`socket ${view.id} accepted twice`);
+      model.accepted.add(view.id);
+      model.program.server = { fd, conn: view.conn, socketId: view.id, opened: model.program.server.opened + 1 };
     }
     checkInvariants(model, real);
   }

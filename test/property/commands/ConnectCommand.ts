@@ -20,7 +20,7 @@ export class ConnectCommand implements fc.Command<TcpModel, TcpPair> {
     if (typeof fd !== 'number') throw new Error(`connect failed with ${fd}`);
     const view = real.world.socketView(real.process.client, fd);
     if (!view) throw new Error(`connect returned fd ${fd} but the fd table has no socket there`);
-    model.program.client = { fd, conn: view.conn, opened: model.program.client.opened + 1 };
+    model.program.client = { fd, conn: view.conn, socketId: view.id, opened: model.program.client.opened + 1 };
     checkInvariants(model, real);
   }
 

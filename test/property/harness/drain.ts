@@ -46,7 +46,8 @@ function describe(sockets: readonly SocketView[]): string {
 
 /**
  * Drains and checks: within lingerBound(profile) every socket not in a permanent state has gone,
- * and ten bounds later the permanent ones are all still there, in the same states.
+ * and ten bounds later the permanent ones are all still there, in the same states. (That no
+ * timer ends a permanent state early is checked event by event in traceObserver.ts.)
  */
 export function checkDrain(world: World, mode: DrainMode): void {
   const bound = lingerBound(world.profile);

@@ -8,12 +8,13 @@ export function establish(model: TcpModel, real: TcpPair): void {
   const { world, process } = real;
   const fd = world.connect(process.client, SERVER_ADDRESS, SERVER_PORT);
   if (typeof fd !== 'number') throw new Error(`establish: connect failed with ${fd}`);
-  const conn = world.socketView(process.client, fd)!.conn;
-  model.program.client = { fd, conn, opened: 1 };
+  const view = world.socketView(process.client, fd)!;
+  model.program.client = { fd, conn: view.conn, socketId: view.id, opened: 1 };
   while (world.heldSegments().length > 0) world.deliverHeld(0);
   const accepted = world.accept(process.server, real.listenFd);
   if (typeof accepted !== 'number') throw new Error(`establish: accept returned ${accepted}`);
-  model.accepted.add(conn);
-  model.program.server = { fd: accepted, conn, opened: 1 };
+  const serverView = world.socketView(process.server, accepted)!;
+  model.accepted.add(serverView.id);
+  model.program.server = { fd: accepted, conn: view.conn, socketId: serverView.id, opened: 1 };
   checkInvariants(model, real);
 }

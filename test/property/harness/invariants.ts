@@ -30,13 +30,13 @@ export function checkInvariants(model: TcpModel, real: TcpPair): void {
     if (sock.role === 'listener') continue;
     const side: Side = sock.role;
     const program = model.program[side];
-    const heldByProgram = program.fd !== null && program.conn === sock.conn;
+    const heldByProgram = program.fd !== null && program.socketId === sock.id;
     // orphaned sockets hold no fd; a socket holds an fd exactly when its program still has it
     if (sock.orphaned && sock.fd >= 0) fail(`${where} still holds fd ${sock.fd}`);
     if (heldByProgram && sock.fd !== program.fd) fail(`${where} has fd ${sock.fd}, the program holds ${program.fd}`);
     if (!heldByProgram && sock.fd >= 0) fail(`${where} holds fd ${sock.fd} the program has closed`);
     // a CLOSE_WAIT socket whose program has not closed it holds an fd (or waits to be accepted)
-    if (sock.state === 'CLOSE_WAIT' && sock.fd < 0 && (side === 'client' || model.accepted.has(sock.conn))) {
+    if (sock.state === 'CLOSE_WAIT' && sock.fd < 0 && (side === 'client' || model.accepted.has(sock.id))) {
       fail(`${where} lost its fd although the program never closed it`);
     }
 

@@ -11,6 +11,8 @@ export interface ProgramModel {
   fd: number | null;
   /** Connection number of that fd. */
   conn: number;
+  /** Kernel socket id behind that fd (a stale SYN can open a second socket with the same conn). */
+  socketId: number;
   /** Connections this program opened (client) or accepted (server). */
   opened: number;
 }
@@ -24,7 +26,7 @@ export interface ByteCount {
 /** The whole model. */
 export interface TcpModel {
   readonly program: Record<Side, ProgramModel>;
-  /** Connections (by conn number) the server program accepted. */
+  /** Sockets (by id) the server program accepted. */
   readonly accepted: Set<number>;
   readonly bytes: Map<number, ByteCount>;
 }
@@ -35,7 +37,7 @@ export const MAX_CONNECTIONS = 3;
 /** A fresh model: nothing connected. */
 export function createTcpModel(): TcpModel {
   return {
-    program: { client: { fd: null, conn: -1, opened: 0 }, server: { fd: null, conn: -1, opened: 0 } },
+    program: { client: { fd: null, conn: -1, socketId: -1, opened: 0 }, server: { fd: null, conn: -1, socketId: -1, opened: 0 } },
     accepted: new Set(),
     bytes: new Map(),
   };

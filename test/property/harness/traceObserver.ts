@@ -2,7 +2,7 @@
  * Reads a World's trace as it grows and checks the rules that hold event by event: no segment
  * leaves a CLOSED socket except RST; a socket's new sequence numbers and acknowledgement numbers
  * never go backwards; a retransmission never carries new sequence space; a retransmitted FIN
- * sits where the first one did. It also keeps the facts the state invariants need: which sockets
+ * sits where the first one did; TIME_WAIT lasts 2MSL from its start or the peer's last FIN. It also keeps the facts the state invariants need: which sockets
  * sent a FIN, had the peer's FIN delivered, and had their own FIN acknowledged.
  */
 import { ACK, FIN, RST, segmentLength, type Segment } from '../../../src/model/segment.js';
@@ -23,11 +23,38 @@ export interface SocketFacts {
   peerFinDelivered: boolean;
   /** A segment acknowledging our FIN was delivered to this socket. */
   finAcked: boolean;
+  /** When TIME_WAIT began or was last restarted by the peer's retransmitted FIN. */
+  timeWaitSince: number | undefined;
+  /** Highest acknowledgement number delivered to this socket. */
+  ackedUpTo: number | undefined;
+  /** The program has closed or aborted the fd. */
+  orphaned: boolean;
 }
+
+/**
+ * The only state changes a timer may cause, by the timer that fires (RFC 9293 §3.8, Linux): the
+ * retransmission timers' retry limits, tcp_fin_timeout and 2MSL. LISTEN, an idle ESTABLISHED or
+ * CLOSE_WAIT and an attached FIN_WAIT_2 have no timer that ends them: they may last forever.
+ */
+const TIMER_EXITS: Readonly<Partial<Record<TcpState, string>>> = {
+  SYN_SENT: 'synRto',
+  SYN_RECEIVED: 'synRto',
+  ESTABLISHED: 'dataRto',
+  CLOSE_WAIT: 'dataRto',
+  FIN_WAIT_1: 'finRto',
+  CLOSING: 'finRto',
+  LAST_ACK: 'finRto',
+  FIN_WAIT_2: 'finWait2',
+  TIME_WAIT: 'twoMsl',
+};
 
 /** Incremental checker of a trace. */
 export class TraceObserver {
   private cursor = 0;
+
+  /** An observer for a run whose TIME_WAIT lasts `timeWait` µs (the profile's 2MSL). */
+  constructor(private readonly timeWait: number) {}
+
   private readonly segments = new Map<number, Segment>();
   readonly facts = new Map<number, SocketFacts>();
 
@@ -35,7 +62,7 @@ export class TraceObserver {
   of(id: number): SocketFacts {
     let facts = this.facts.get(id);
     if (!facts) {
-      facts = { state: undefined, sentEnd: undefined, lastSeq: undefined, lastAck: undefined, finSeq: undefined, peerFinDelivered: false, finAcked: false };
+      facts = { state: undefined, sentEnd: undefined, lastSeq: undefined, lastAck: undefined, finSeq: undefined, peerFinDelivered: false, finAcked: false, timeWaitSince: undefined, ackedUpTo: undefined, orphaned: false };
       this.facts.set(id, facts);
     }
     return facts;
@@ -52,6 +79,20 @@ export class TraceObserver {
           if (facts.state !== undefined && facts.state !== event.from) {
             throw new Error(`socket ${event.socket}: trace says ${event.from} → ${event.to} but it was ${facts.state}`);
           }
+          // TIME_WAIT lasts 2MSL from its start or from the last retransmitted FIN (RFC 9293 §3.10.7.4)
+          if (event.from === 'TIME_WAIT' && event.cause.by === 'timer' && event.at !== (facts.timeWaitSince ?? NaN) + this.timeWait) {
+            throw new Error(`socket ${event.socket}: TIME_WAIT ended at ${event.at}, not 2MSL after ${facts.timeWaitSince}`);
+          }
+          if (event.to === 'TIME_WAIT') facts.timeWaitSince = event.at;
+          if (event.cause.by === 'timer') {
+            const where = `socket ${event.socket}: timer ${event.cause.timer} took it ${event.from} → ${event.to}`;
+            if (TIMER_EXITS[event.from] !== event.cause.timer || event.to !== 'CLOSED') throw new Error(`${where}, which no timer may do`);
+            // only an orphaned FIN_WAIT_2 times out; only unacknowledged data times out ESTABLISHED and CLOSE_WAIT
+            if (event.from === 'FIN_WAIT_2' && !facts.orphaned) throw new Error(`${where} while its program still holds the fd`);
+            if ((event.from === 'ESTABLISHED' || event.from === 'CLOSE_WAIT') && facts.ackedUpTo !== undefined && facts.ackedUpTo === facts.sentEnd) {
+              throw new Error(`${where} although everything it sent was acknowledged (idle)`);
+            }
+          }
           facts.state = event.to;
           break;
         }
@@ -65,9 +106,15 @@ export class TraceObserver {
           if (!segment) throw new Error(`segment ${event.segmentId} delivered but never sent`);
           const facts = this.of(event.socket);
           if (segment.flags & FIN) facts.peerFinDelivered = true;
+          if (segment.flags & ACK && !(segment.flags & RST) && (facts.ackedUpTo === undefined || seqDiff(facts.ackedUpTo, segment.ack) > 0)) facts.ackedUpTo = segment.ack;
+          // the peer's FIN again (FINs carry no data here): TIME_WAIT restarts
+          if (segment.flags & FIN && !(segment.flags & RST) && segment.payload === '' && facts.state === 'TIME_WAIT') facts.timeWaitSince = event.at;
           if (segment.flags & ACK && facts.finSeq !== undefined && segment.ack === seqAdd(facts.finSeq, 1)) facts.finAcked = true;
           break;
         }
+        case 'call':
+          if ((event.call === 'close' || event.call === 'abort') && event.socket !== null) this.of(event.socket).orphaned = true;
+          break;
         default:
           break;
       }
