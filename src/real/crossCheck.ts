@@ -179,9 +179,22 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
     if (spec?.server !== undefined) {
       counts.push({ what: `connections ${p.name} accepted`, os: p.accepted, model: replay.accepted[p.name] ?? 0, ok: p.accepted === (replay.accepted[p.name] ?? 0) });
     }
+    const trick = spec?.client === undefined ? [] : replay.emfileTrickConns;
+    if (trick.length > 0) {
+      // Each connection libuv accepts and closes at once reaches its client as RST if the client's
+      // data got there before the close, else as FIN. On loopback that is a race decided in
+      // microseconds (the model's link latency lets the data win), so per connection only "the
+      // peer closed" is compared, and ECONNRESET is shown beside the end-of-stream count.
+      const seen = trick.filter((c) => p.peerClosed.includes(c)).length;
+      counts.push({ what: `connections libuv closed at once (uv__emfile_trick) whose client ${p.name} saw RST or FIN`, os: seen, model: trick.length, ok: seen === trick.length });
+    }
     for (const errno of COMPARED_ERRNOS) {
       const os = p.errors[errno] ?? 0;
       const model = replay.errors[p.name]?.[errno] ?? 0;
+      if (errno === 'ECONNRESET' && trick.length > 0) {
+        counts.push({ what: `ECONNRESET seen by ${p.name} (not compared: RST or FIN after uv__emfile_trick is a loopback race; ${p.eofs} end-of-stream)`, os, model, ok: true });
+        continue;
+      }
       if (os > 0 || model > 0) counts.push({ what: `${errno} seen by ${p.name}`, os, model, ok: os === model });
     }
     const osFds = last?.fds[p.name];

@@ -4,9 +4,14 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 
-/** Number of open fds of process `pid` (root or the same user can read another's). */
-export function countFds(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
+/**
+ * Number of open fds of process `pid` (root or the same user can read another's); with `below`,
+ * only those numbered under it — the ones that use up RLIMIT_NOFILE slots (an fd inherited at a
+ * high number, like a shell's fd 251, does not).
+ */
+export function countFds(pid: number, below?: number): number {
+  const fds = readdirSync(`/proc/${pid}/fd`);
+  return below === undefined ? fds.length : fds.filter((fd) => Number(fd) < below).length;
 }
 
 /** Open fds of a process by kind: sockets (with their inodes, to join with /proc/net/tcp) and the rest. */

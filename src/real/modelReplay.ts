@@ -42,6 +42,8 @@ export interface ModelReplay {
   /** When the program closed each socket (its fd went away; an orphan's FIN_WAIT_2 timer starts no earlier). */
   readonly closedAt: ReadonlyMap<string, number>;
   readonly accepted: Readonly<Record<string, number>>;
+  /** Connections (model `conn`) a libuv server accepted and closed at once (uv__emfile_trick). */
+  readonly emfileTrickConns: readonly number[];
   readonly errors: Readonly<Record<string, Readonly<Record<Errno, number>>>>;
 }
 
@@ -68,9 +70,10 @@ export function modelScenario(run: RealRun): Scenario {
     processes: run.scenario.processes.map((p) => {
       const report = run.processes.find((r) => r.name === p.name);
       if (report?.baselineFds == null || p.server === undefined) return p;
-      // measured after listen(): baseline + the listener; libuv's reserve fd (a /dev/null it
-      // closes for uv__emfile_trick) ends up holding a connection, so it is not baseline
-      return { ...p, baselineFds: Math.max(0, report.baselineFds - 2) };
+      // measured after listen(): baseline + the listener. The Python posix server pads itself to
+      // the scenario's baseline; libuv's reserve fd (a /dev/null it closes for uv__emfile_trick)
+      // ends up holding a connection, so it is not baseline
+      return { ...p, baselineFds: Math.max(0, report.baselineFds - (report.runtime === 'posix' ? 1 : 2)) };
     }),
   };
 }
@@ -119,6 +122,10 @@ export function modelReplay(run: RealRun): ModelReplay {
     });
     transitions.set(key, list);
   }
+  const connOf = new Map(trace.sockets.map((s) => [s.id, s.conn] as const));
+  const emfileTrickConns = trace.events
+    .filter((e) => e.kind === 'call' && e.call === 'close' && e.result === 'emfile-trick' && e.socket !== null)
+    .map((e) => (e.kind === 'call' && e.socket !== null ? (connOf.get(e.socket) ?? -1) : -1));
   const errors: Record<string, Record<Errno, number>> = {};
   world.processNames().forEach((name, i) => (errors[name] = world.errors(i)));
   return {
@@ -127,6 +134,7 @@ export function modelReplay(run: RealRun): ModelReplay {
     snapshots,
     transitions,
     closedAt,
+    emfileTrickConns,
     accepted: Object.fromEntries(scenario.processes.map((p) => [p.name, stats.accepted.get(p.name) ?? 0])),
     errors,
   };

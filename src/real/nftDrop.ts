@@ -15,6 +15,10 @@ export interface DropRule {
   readonly match: DropMatch;
   /** Segments to or from this port; every TCP segment when omitted. */
   readonly port?: number | undefined;
+  /** Only segments to (`dport`) or from (`sport`) the port; both when omitted. */
+  readonly direction?: 'dport' | 'sport' | undefined;
+  /** Only segments whose control bits are exactly these (nft spelling, e.g. `fin|ack`). */
+  readonly flagsExactly?: string | undefined;
   /** Percent of matching segments dropped, 1..100 (nft `numgen random mod 100 < N`). */
   readonly percent: number;
 }
@@ -35,9 +39,13 @@ function ruleLines(rule: DropRule): string[] {
     throw new Error(`drop percent must be an integer 1..100, got ${rule.percent}`);
   }
   const random = rule.percent === 100 ? '' : ` numgen random mod 100 < ${rule.percent}`;
-  const flags = FLAG_MATCH[rule.match];
+  if (rule.flagsExactly !== undefined && !/^(fin|syn|rst|psh|ack)(\|(fin|syn|rst|psh|ack))*$/.test(rule.flagsExactly)) {
+    throw new Error(`not a set of TCP flags: ${rule.flagsExactly}`);
+  }
+  const flags = rule.flagsExactly === undefined ? FLAG_MATCH[rule.match] : ` tcp flags & (fin|syn|rst|psh|ack|urg) == ${rule.flagsExactly}`;
   if (rule.port === undefined) return [`meta l4proto tcp${flags}${random} drop`];
   if (!Number.isInteger(rule.port) || rule.port < 1 || rule.port > 65_535) throw new Error(`not a TCP port: ${rule.port}`);
+  if (rule.direction !== undefined) return [`tcp ${rule.direction} ${rule.port}${flags}${random} drop`];
   // One rule per direction: numgen is evaluated per rule, so each segment is tested once.
   return [`tcp dport ${rule.port}${flags}${random} drop`, `tcp sport ${rule.port}${flags}${random} drop`];
 }

@@ -75,6 +75,26 @@ class Conn {
   }
 }
 
+/**
+ * Reports the local port the kernel chose as soon as connect(2) has been issued (a tick after
+ * net.connect for an IP literal), before the handshake completes: a client whose SYN is dropped
+ * (full backlog) never emits 'connect', and the model must still put it on the same port.
+ * Node's public localPort stays undefined while connecting, so this asks the handle directly.
+ */
+function reportLocalPort(socket: Socket, conn: number): void {
+  let tries = 0;
+  const poll = (): void => {
+    const out: { address?: string; port?: number } = {};
+    const handle = (socket as unknown as { _handle?: { getsockname?: (o: object) => number } | null })._handle;
+    if (handle?.getsockname?.(out) === 0 && typeof out.port === 'number' && out.port > 0) {
+      send({ ev: 'connecting', conn, localAddress: out.address ?? '', localPort: out.port, at: sinceT0() });
+      return;
+    }
+    if (++tries < 50 && !socket.destroyed) setImmediate(poll);
+  };
+  setImmediate(poll);
+}
+
 /** Consumes what a read step asks; false when the connection failed (the task ends there). */
 async function readStep(c: Conn, amount: Extract<Step, { op: 'read' }>['amount']): Promise<boolean> {
   for (;;) {
@@ -108,6 +128,7 @@ async function runTask(steps: readonly Step[], spec: RunnerSpec, start: Conn | u
         const socket = createConnection({ host: target.address, port: target.port, localAddress: spec.address, allowHalfOpen: true });
         socket.pause(); // nothing is read from the kernel before a read step
         c = new Conn(socket, conn);
+        reportLocalPort(socket, conn ?? -1);
         const current = c;
         const connected = await new Promise<boolean>((resolve) => {
           socket.once('connect', () => resolve(true));

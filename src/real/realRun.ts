@@ -14,6 +14,9 @@ import type { CleanupRegistry } from './cleanup.js';
 import { countFds } from './fdCount.js';
 import { createNetns, netnsSupport } from './netns.js';
 import { addDropTable, type DropMatch, type DropTable } from './nftDrop.js';
+import { findPython, posixServerScript } from './posixServer.js';
+import { overridesFromTunables } from './modelReplay.js';
+import { NFT_MIN_WINDOW_US, preciseFault, type TimedDrop } from './preciseFaults.js';
 import { observeProcNetTcp } from './procNetTcp.js';
 import { spawnRunChild } from './runChild.js';
 import { runSyncQuiet } from './runCommand.js';
@@ -49,6 +52,8 @@ export interface ProcessReport {
   readonly name: string;
   /** RLIMIT_NOFILE applied with prlimit, or null when the process ran with the inherited limit. */
   readonly limitedTo: number | null;
+  /** What ran the program: Node (node:net, libuv) or the POSIX-policy Python server. */
+  readonly runtime: 'node' | 'posix';
   /** fds open after listening, before any connection (limited processes only). */
   readonly baselineFds: number | null;
   readonly accepted: number;
@@ -58,6 +63,8 @@ export interface ProcessReport {
   readonly eofs: number;
   /** close() steps issued as resetAndDestroy() because Node held unconsumed bytes. */
   readonly resetsOnClose: number;
+  /** Client connections (model `conn`) that saw the peer close: ECONNRESET or end-of-stream. */
+  readonly peerClosed: readonly number[];
   readonly fatal: readonly string[];
 }
 
@@ -152,12 +159,14 @@ interface Child {
   readonly name: string;
   readonly child: ChildProcess;
   readonly limitedTo: number | null;
+  readonly runtime: 'node' | 'posix';
   baselineFds: number | null;
   listeningPort: number | null;
   ready: boolean;
   accepted: number;
   eofs: number;
   resetsOnClose: number;
+  readonly peerClosed: Set<number>;
   readonly errors: Record<string, number>;
   readonly fatal: string[];
   readonly waiters: (() => void)[];
@@ -213,7 +222,31 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   }
   const realPort = (port: number): number => portMap.get(port) ?? port;
   const softLimit = Math.min(softNofileLimit(), SMALL_NOFILE);
-  const limited = new Set(scenario.processes.filter((p) => p.nofile < softLimit).map((p) => p.name));
+  const totalConnections = scenario.processes.reduce((n, p) => n + (p.client?.connections ?? 0), 0);
+  // A POSIX-policy server (C, Java, Go: accept() fails with EMFILE, the connection stays queued)
+  // whose fd limit matters runs as the Python server under prlimit: Node would answer EMFILE with
+  // uv__emfile_trick, a different program. When the limit cannot be reached the policy is moot.
+  const posix = new Set(
+    scenario.processes
+      .filter((p) => p.server !== undefined && p.acceptPolicy === 'posix' && (p.nofile < softLimit || totalConnections >= p.nofile - p.baselineFds - 1))
+      .map((p) => p.name),
+  );
+  const python = posix.size > 0 ? findPython() : null;
+  if (posix.size > 0 && python === null) {
+    throw new RealModeError(
+      `process ${[...posix].join(', ')}: a posix-policy server whose fd limit can be reached runs as a Python program under prlimit (Node's libuv would close connections at EMFILE instead of leaving them queued), and python3 is not installed`,
+    );
+  }
+  const limited = new Set(scenario.processes.filter((p) => p.nofile < softLimit || posix.has(p.name)).map((p) => p.name));
+  for (const p of scenario.processes) {
+    // said only of servers written as fd-limited ones (a baseline or an accept retry set)
+    const fdLimited = p.server !== undefined && (p.server.acceptRetry !== null || p.baselineFds !== 3);
+    if (fdLimited && p.acceptPolicy === 'posix' && !posix.has(p.name) && p.nofile >= softLimit) {
+      notes.push(
+        `${p.name}: posix accept policy, but ${totalConnections} connection(s) cannot reach its fd limit ${p.nofile} (baseline ${p.baselineFds}): runs as a Node server without prlimit; the policy does not matter`,
+      );
+    }
+  }
   const asRun: Scenario = {
     ...scenario,
     faults: faults.map((f) => (f.port === undefined ? f : { ...f, port: realPort(f.port) })),
@@ -222,18 +255,50 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         steps.map((s) => (s.op === 'connect' && 'address' in s.to ? { ...s, to: { address: s.to.address, port: realPort(s.to.port) } } : s));
       return {
         ...p,
-        ...(limited.has(p.name) ? { acceptPolicy: 'libuv' as const } : {}),
+        ...(limited.has(p.name) && !posix.has(p.name) ? { acceptPolicy: 'libuv' as const } : {}),
         ...(p.server === undefined ? {} : { server: { ...p.server, port: realPort(p.server.port), steps: retarget(p.server.steps) } }),
         ...(p.client === undefined ? {} : { client: { ...p.client, steps: retarget(p.client.steps) } }),
       };
     }),
   };
+  for (const name of posix) {
+    const p = scenario.processes.find((q) => q.name === name);
+    if (p !== undefined) {
+      notes.push(
+        `${name} (posix accept policy) runs as a Python server under prlimit --nofile=${p.nofile}, its fd table padded to the scenario's ${p.baselineFds} baseline fds: accept() fails with EMFILE and the connection stays queued, as in C, Java or Go`,
+      );
+    }
+  }
   for (const name of limited) {
+    if (posix.has(name)) continue;
     const p = asRun.processes.find((q) => q.name === name);
     if (p !== undefined && scenario.processes.find((q) => q.name === name)?.acceptPolicy !== 'libuv' && p.server !== undefined) {
       notes.push(`${name} runs as a Node child under prlimit --nofile=${p.nofile}: the model uses the libuv accept policy for it`);
     }
   }
+
+  // Narrow fault windows become precise rules derived from the model's drops (see preciseFaults).
+  const timedDrops: TimedDrop[] = [];
+  asRun.faults.forEach((fault, i) => {
+    const window = fault.until - fault.from;
+    if (window >= NFT_MIN_WINDOW_US || fault.drop < 1) {
+      const match = DROP_MATCH[fault.match] ?? 'any';
+      timedDrops.push({ from: fault.from, until: fault.until, what: `${fault.match}`, rule: { match, port: fault.port, percent: Math.max(1, Math.min(100, Math.round(fault.drop * 100))) } });
+      return;
+    }
+    const precise = preciseFault(asRun, i, overridesFromTunables(tunables, earlyRetrans));
+    const span = `${fault.from / 1000}–${fault.until / 1000} ms`;
+    if (!precise.ok) {
+      throw new RealModeError(`fault window ${i + 1} (${span}, ${window / 1000} ms) is too narrow for nftables to hit on time, and cannot be made precise: ${precise.reason}`);
+    }
+    for (const d of precise.drops) {
+      timedDrops.push(d);
+      notes.push(
+        `fault window ${i + 1} (${span}) is too narrow for nftables; the model drops ${d.what} in it, so the kernel drops exactly those from ${(d.from / 1000).toFixed(1)} to ${(d.until / 1000).toFixed(1)} ms (no other such segment in that span in the model)`,
+      );
+    }
+    if (precise.drops.length === 0) notes.push(`fault window ${i + 1} (${span}) drops nothing in the model; no rule applied`);
+  });
 
   const targets: Record<string, RunnerTarget> = {};
   for (const p of asRun.processes) if (p.server) targets[p.name] = { address: hostAddress.get(p.host) ?? '127.0.0.1', port: p.server.port };
@@ -253,19 +318,25 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     };
     if (p.client) firstConn += p.client.connections;
     const limit = limited.has(p.name) ? p.nofile : null;
-    const node = [process.execPath, script, JSON.stringify(spec)] as const;
-    const argv = limit === null ? node : (['prlimit', `--nofile=${limit}:${limit}`, ...node] as const);
+    const runtime = posix.has(p.name) ? ('posix' as const) : ('node' as const);
+    const program: [string, ...string[]] =
+      runtime === 'posix' && python !== null
+        ? [python, '-I', posixServerScript(registry), JSON.stringify(spec), String(p.baselineFds), p.server?.acceptRetry == null ? 'never' : String(p.server.acceptRetry)]
+        : [process.execPath, script, JSON.stringify(spec)];
+    const argv: [string, ...string[]] = limit === null ? program : ['prlimit', `--nofile=${limit}:${limit}`, ...program];
     const child = spawnRunChild(registry, argv, { runTag, netns: netns ?? undefined, stdio: ['pipe', 'pipe', 'pipe'] });
     const entry: Child = {
       name: p.name,
       child,
       limitedTo: limit,
+      runtime,
       baselineFds: null,
       listeningPort: null,
       ready: false,
       accepted: 0,
       eofs: 0,
       resetsOnClose: 0,
+      peerClosed: new Set(),
       errors: {},
       fatal: [],
       waiters: [],
@@ -300,6 +371,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       case 'ready':
         entry.ready = true;
         break;
+      case 'connecting':
       case 'connected':
         connections.set(message.conn, { address: message.localAddress, port: message.localPort });
         break;
@@ -308,9 +380,11 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         break;
       case 'error':
         entry.errors[message.code] = (entry.errors[message.code] ?? 0) + 1;
+        if (message.code === 'ECONNRESET' && message.conn !== null) entry.peerClosed.add(message.conn);
         break;
       case 'eof':
         entry.eofs++;
+        if (message.conn !== null) entry.peerClosed.add(message.conn);
         break;
       case 'reset-on-close':
         entry.resetsOnClose++;
@@ -338,7 +412,8 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   }
   for (const entry of children) {
     const pid = entry.child.pid;
-    if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid);
+    // the posix server pads its table to the scenario's baseline counting only slot-using fds
+    if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid, entry.runtime === 'posix' ? entry.limitedTo : undefined);
   }
   const ports = [...new Set([...portMap.values()])];
   const t0 = Date.now() + 150;
@@ -347,14 +422,11 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
 
   // Fault windows as nft drop tables on the input hook of the namespace.
   const tablePrefix = nftTablePrefix(runTag);
-  const faultWork = faults.map(async (fault, i) => {
+  const faultWork = timedDrops.map(async (drop, i) => {
     if (netns === null) return;
-    const match = DROP_MATCH[fault.match] ?? 'any';
-    await sleepUntil(t0 + fault.from / 1000, registry.signal);
-    const table: DropTable = await addDropTable(registry, netns, `${tablePrefix}_${Date.now() % 100_000}_${i}`, [
-      { match, port: fault.port, percent: Math.max(1, Math.min(100, Math.round(fault.drop * 100))) },
-    ]);
-    await sleepUntil(t0 + fault.until / 1000, registry.signal);
+    await sleepUntil(t0 + drop.from / 1000, registry.signal);
+    const table: DropTable = await addDropTable(registry, netns, `${tablePrefix}_${Date.now() % 100_000}_${i}`, [drop.rule]);
+    await sleepUntil(t0 + drop.until / 1000, registry.signal);
     table.remove();
   });
   const faultsDone = Promise.all(faultWork);
@@ -384,7 +456,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       const pid = entry.child.pid;
       if (entry.limitedTo !== null && pid !== undefined && entry.child.exitCode === null) {
         try {
-          fds[entry.name] = countFds(pid);
+          fds[entry.name] = countFds(pid, entry.runtime === 'posix' ? entry.limitedTo : undefined);
         } catch {
           // exited between the check and the read
         }
@@ -406,11 +478,13 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     processes: children.map((c) => ({
       name: c.name,
       limitedTo: c.limitedTo,
+      runtime: c.runtime,
       baselineFds: c.baselineFds,
       accepted: c.accepted,
       errors: { ...c.errors },
       eofs: c.eofs,
       resetsOnClose: c.resetsOnClose,
+      peerClosed: [...c.peerClosed].sort((a, b) => a - b),
       fatal: [...c.fatal],
     })),
     notes,

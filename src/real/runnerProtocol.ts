@@ -38,6 +38,7 @@ export interface RunnerSpec {
 export type RunnerMessage =
   | { readonly ev: 'listening'; readonly port: number }
   | { readonly ev: 'ready' }
+  | { readonly ev: 'connecting'; readonly conn: number; readonly localAddress: string; readonly localPort: number; readonly at: number }
   | { readonly ev: 'connected'; readonly conn: number; readonly localAddress: string; readonly localPort: number; readonly at: number }
   | { readonly ev: 'accepted'; readonly at: number }
   | { readonly ev: 'error'; readonly conn: number | null; readonly code: string; readonly at: number }
