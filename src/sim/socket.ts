@@ -113,6 +113,40 @@ export function setTimerOf(sock: Socket, slot: number, link: TimerLink | null): 
   }
 }
 
+/**
+ * A TIME_WAIT socket that no program holds, in the small form Linux gives it
+ * (inet_timewait_sock): only what TIME_WAIT needs — identity for counts and the trace, the
+ * 4-tuple, SND.NXT and RCV.NXT, and the 2MSL timer. The full Socket (TCB, buffers, endpoint
+ * objects, other timers) is dropped. Every other TCB field of a socket in TIME_WAIT follows from
+ * these (everything sent is acknowledged, our FIN is at SND.NXT − 1, the peer's FIN was
+ * received), so the World rebuilds the full socket when a segment arrives; the 2MSL expiry runs
+ * on this form through the same table cell.
+ */
+export class TimeWaitSocket {
+  /** The live 2MSL expiry, or null. */
+  twoMslTimer: TimerLink | null = null;
+  /** SND.NXT and RCV.NXT as int32 (`| 0`), so they are small integers, not boxed numbers. */
+  readonly sndNxt: number;
+  readonly rcvNxt: number;
+
+  constructor(
+    readonly id: number,
+    readonly host: number,
+    readonly process: number,
+    /** Row of the compiled table (the TIME_WAIT leaf). */
+    readonly leaf: number,
+    readonly localPort: number,
+    readonly remote: Endpoint,
+    readonly conn: number,
+    readonly role: Socket['role'],
+    sndNxt: number,
+    rcvNxt: number,
+  ) {
+    this.sndNxt = sndNxt | 0;
+    this.rcvNxt = rcvNxt | 0;
+  }
+}
+
 const addressIds = new Map<string, number>();
 
 /**

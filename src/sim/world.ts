@@ -17,7 +17,7 @@ import { EventQueue } from './eventQueue.js';
 import { FdTable } from './fdTable.js';
 import { LOOPBACK, Network } from './network.js';
 import { createPrng, type Prng } from './prng.js';
-import { Socket, TIMER_SLOTS, connectionKey, setTimerOf, timerOf, type TimerLink, type Waiter } from './socket.js';
+import { Socket, TIMER_SLOTS, TimeWaitSocket, connectionKey, setTimerOf, timerOf, type TimerLink, type Waiter } from './socket.js';
 import type { AppCall, DropReason, Errno, SocketInfo, StateCause, Trace, TraceEvent } from './trace.js';
 
 /** How a World is set up. */
@@ -76,7 +76,8 @@ export interface SocketView {
 interface HostState {
   readonly name: string;
   readonly address: string;
-  readonly sockets: Map<number, Socket>;
+  /** Connections by demux key; TIME_WAIT sockets nobody holds are in their small form. */
+  readonly sockets: Map<number, Socket | TimeWaitSocket>;
   readonly listeners: Map<number, Socket>;
   nextPort: number;
 }
@@ -106,7 +107,7 @@ type Agenda =
 class TimerItem implements TimerLink {
   readonly kind = Kind.Timer;
   constructor(
-    public owner: Socket | null,
+    public owner: Socket | TimeWaitSocket | null,
     readonly slot: number,
   ) {}
 }
@@ -118,6 +119,7 @@ const ERRNOS: readonly Errno[] = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREF
 const TIMEOUT_EVENT: readonly EndpointEvent[] = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2'];
 const SLOT_SYN_RTO = 0;
 const SLOT_FIN_RTO = 1;
+const SLOT_TWO_MSL = 2;
 const SLOT_DATA_RTO = 4;
 const CANCEL_MASK = TIMERS.reduce((m, t) => m | cancelTimerBit(t), 0);
 const START_MASK = TIMERS.reduce((m, t) => m | startTimerBit(t), 0);
@@ -387,6 +389,7 @@ export class World {
     else if (this.rfcState(sock) === S.CLOSED) this.forget(sock);
     else if (call === 'abort') this.apply(sock, 'ABORT', { by: 'call', call });
     else this.apply(sock, sock.rcvBuf.length > 0 ? 'CLOSE_UNREAD' : 'CLOSE', { by: 'call', call });
+    this.shrinkIfIdle(sock);
     return 0;
   }
 
@@ -464,7 +467,12 @@ export class World {
         this.deliver(item.host, item.segment, item.segmentId, item.conn);
         break;
       case Kind.Timer:
-        if (item.owner !== null) this.expire(item.owner, item.slot);
+        if (item.owner instanceof TimeWaitSocket) this.expireTimeWait(item.owner);
+        else if (item.owner !== null) {
+          const sock = item.owner;
+          this.expire(sock, item.slot);
+          this.shrinkIfIdle(sock);
+        }
         break;
       case Kind.Wake:
         item.waiter.wake();
@@ -505,8 +513,8 @@ export class World {
   /** Every socket the kernels hold, host by host, in creation order. */
   sockets(): SocketView[] {
     const out: SocketView[] = [];
-    const seen = new Set<Socket>();
-    const add = (sock: Socket): void => {
+    const seen = new Set<Socket | TimeWaitSocket>();
+    const add = (sock: Socket | TimeWaitSocket): void => {
       if (seen.has(sock)) return;
       seen.add(sock);
       out.push(this.view(sock));
@@ -588,7 +596,22 @@ export class World {
     return this.table.rfcStateOf[sock.leaf]!;
   }
 
-  private view(sock: Socket): SocketView {
+  private view(sock: Socket | TimeWaitSocket): SocketView {
+    if (sock instanceof TimeWaitSocket) {
+      return {
+        id: sock.id,
+        host: this.hosts[sock.host]!.name,
+        process: this.processes[sock.process]!.name,
+        state: TCP_STATES[this.table.rfcStateOf[sock.leaf]!]!,
+        orphaned: this.table.orphanedLeaf[sock.leaf] === 1,
+        local: { addr: this.hosts[sock.host]!.address, port: sock.localPort },
+        remote: sock.remote,
+        conn: sock.conn,
+        role: sock.role,
+        fd: -1,
+        unread: 0,
+      };
+    }
     return {
       id: sock.id,
       host: this.hosts[sock.host]!.name,
@@ -760,7 +783,7 @@ export class World {
     const host = this.hosts[listener.host]!;
     // closing a listener resets the connections nobody accepted (Linux inet_csk_listen_stop)
     const orphans = [...(listener.acceptQueue ?? [])];
-    for (const sock of host.sockets.values()) if (sock.listener === listener && !orphans.includes(sock)) orphans.push(sock);
+    for (const sock of host.sockets.values()) if (sock instanceof Socket && sock.listener === listener && !orphans.includes(sock)) orphans.push(sock);
     listener.acceptQueue = [];
     for (const sock of orphans) {
       sock.listener = null;
@@ -833,6 +856,81 @@ export class World {
     this.apply(sock, TIMEOUT_EVENT[slot]!, cause);
   }
 
+  // ─────────────────────── TIME_WAIT in small form ───────────────────────
+
+  /**
+   * A socket in TIME_WAIT that nobody holds (no fd, not in an accept queue, nothing unread or
+   * unacknowledged, no timer but 2MSL) gives way to its small form in the host's table.
+   */
+  private shrinkIfIdle(sock: Socket): void {
+    if (this.table.rfcStateOf[sock.leaf] !== S.TIME_WAIT) return;
+    if (sock.fd >= 0 || sock.listener !== null || sock.acceptQueue !== null || sock.waiter !== null || sock.rcvBuf !== '' || sock.retries !== 0) return;
+    if (sock.synRtoTimer !== null || sock.finRtoTimer !== null || sock.finWait2Timer !== null || sock.dataRtoTimer !== null) return;
+    const tcb = sock.tcb;
+    if (tcb.unacked !== null || !tcb.synced || !tcb.finReceived || tcb.sndUna !== tcb.sndNxt || tcb.finSeq !== seqAdd(tcb.sndNxt, -1)) return;
+    const host = this.hosts[sock.host]!;
+    const key = connectionKey(sock.local.port, sock.remote);
+    if (host.sockets.get(key) !== sock) return;
+    const small = new TimeWaitSocket(sock.id, sock.host, sock.process, sock.leaf, sock.local.port, sock.remote, sock.conn, sock.role, tcb.sndNxt, tcb.rcvNxt);
+    const timer = sock.twoMslTimer;
+    if (timer !== null) {
+      timer.owner = small;
+      small.twoMslTimer = timer;
+      sock.twoMslTimer = null;
+    }
+    host.sockets.set(key, small);
+  }
+
+  /** The full socket again, in the small one's place (a segment arrived, or an expiry needs more than a state change). */
+  private inflate(small: TimeWaitSocket): Socket {
+    const host = this.hosts[small.host]!;
+    const sndNxt = small.sndNxt >>> 0;
+    const sock = new Socket(small.id, small.host, small.process, { addr: host.address, port: small.localPort }, small.remote, small.conn, small.role, sndNxt);
+    sock.leaf = small.leaf;
+    sock.eof = true;
+    const tcb = sock.tcb;
+    tcb.sndUna = sndNxt;
+    tcb.sndNxt = sndNxt;
+    tcb.finSeq = seqAdd(sndNxt, -1);
+    tcb.rcvNxt = small.rcvNxt >>> 0;
+    tcb.synced = true;
+    tcb.finReceived = true;
+    const timer = small.twoMslTimer;
+    if (timer !== null) {
+      timer.owner = sock;
+      sock.twoMslTimer = timer;
+      small.twoMslTimer = null;
+    }
+    host.sockets.set(connectionKey(small.localPort, small.remote), sock);
+    return sock;
+  }
+
+  /**
+   * 2MSL expired on a small TIME_WAIT socket: expire() and apply() for the one case the table has
+   * (TIMEOUT_twoMsl → CLOSED, no action), in their order; anything else runs on the full socket.
+   */
+  private expireTimeWait(small: TimeWaitSocket): void {
+    const table = this.table;
+    const cell = small.leaf * EVENT_COUNT + EVENT_INDEX.TIMEOUT_twoMsl;
+    const to = table.next[cell]!;
+    if (World.coverage !== null || table.handled[cell] === 0 || (table.effects[cell]! & ~CANCEL_MASK) !== 0 || table.rfcStateOf[to] !== S.CLOSED) {
+      const sock = this.inflate(small);
+      this.expire(sock, SLOT_TWO_MSL);
+      this.shrinkIfIdle(sock);
+      return;
+    }
+    small.twoMslTimer = null;
+    this.expiries[SLOT_TWO_MSL]!++;
+    const traced = this.traceEvents !== null && this.tracing(small.conn);
+    if (traced) this.traceEvents!.push({ kind: 'timer', at: this.now, socket: small.id, timer: 'twoMsl' });
+    const from = table.rfcStateOf[small.leaf]!;
+    const base = small.process * TCP_STATES.length;
+    this.counts[base + from]!--;
+    // CLOSED with no fd: counted and forgotten at once (changed(), then release() and forget())
+    if (traced) this.traceEvents!.push({ kind: 'state', at: this.now, socket: small.id, from: TCP_STATES[from]!, to: 'CLOSED', cause: { by: 'timer', timer: 'twoMsl' } });
+    this.hosts[small.host]!.sockets.delete(connectionKey(small.localPort, small.remote));
+  }
+
   // ───────────────────────────── the wire ─────────────────────────────
 
   private transmit(sock: Socket, out: Outgoing, retransmission: boolean): void {
@@ -871,7 +969,8 @@ export class World {
 
   private deliver(hostIndex: number, segment: Segment, segmentId: number, conn: number): void {
     const host = this.hosts[hostIndex]!;
-    let sock = host.sockets.get(connectionKey(segment.dst.port, segment.src));
+    const found = host.sockets.get(connectionKey(segment.dst.port, segment.src));
+    let sock = found instanceof TimeWaitSocket ? this.inflate(found) : found;
     if (!sock) {
       const listener = host.listeners.get(segment.dst.port);
       if (!listener || !(segment.flags & SYN) || segment.flags & (ACK | RST)) return this.noSocket(segment, segmentId, conn);
@@ -919,6 +1018,7 @@ export class World {
     this.ackOwed = null;
     if (owed && this.rfcState(owed) !== S.CLOSED) this.transmit(owed, ackOnly(owed.tcb), false);
     if (arrival.data.length > 0) this.wakeWaiter(sock);
+    this.shrinkIfIdle(sock);
   }
 
   /** No socket for the segment: answer with RST unless it is one (RFC 9293 §3.10.7.1). */
