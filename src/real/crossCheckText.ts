@@ -27,7 +27,8 @@ function histogramText(h: Partial<Record<TcpState, number>>): string {
 
 /** Agreement as a percentage with one decimal, e.g. `100.0%`. */
 export function agreementText(check: CrossCheck): string {
-  return `${(check.agreement * 100).toFixed(1)}% (${check.agreed}/${check.compared})`;
+  // rounded down: 80432/80444 is 99.9%, never a misleading 100.0%
+  return `${(Math.floor(check.agreement * 1000) / 10).toFixed(1)}% (${check.agreed}/${check.compared})`;
 }
 
 /** The human-readable report of a checked real run. */
