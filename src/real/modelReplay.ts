@@ -47,10 +47,14 @@ export interface ModelReplay {
   readonly errors: Readonly<Record<string, Readonly<Record<Errno, number>>>>;
 }
 
-/** The linux profile's fields that this machine's sysctls decide (tail-loss probes: tcp_early_retrans ≥ 3). */
-export function overridesFromTunables(t: TcpTunables, earlyRetrans: number): ProfileOverrides {
+/**
+ * The linux profile's fields that this machine's sysctls decide (tail-loss probes:
+ * tcp_early_retrans ≥ 3; linear SYN timeouts: tcp_syn_linear_timeouts, 0 before Linux 6.7).
+ */
+export function overridesFromTunables(t: TcpTunables, earlyRetrans: number, synLinearTimeouts: number): ProfileOverrides {
   const overrides: ProfileOverrides & { readonly tailLossProbe: boolean } = {
     tailLossProbe: earlyRetrans >= 3,
+    synLinearTimeouts,
     finTimeout: t.finTimeoutS * 1_000_000,
     synRetries: t.synRetries,
     synAckRetries: t.synAckRetries,
@@ -66,7 +70,7 @@ export function modelScenario(run: RealRun): Scenario {
   return {
     ...run.scenario,
     profile: 'linux',
-    profileOverrides: overridesFromTunables(run.tunables, run.earlyRetrans),
+    profileOverrides: overridesFromTunables(run.tunables, run.earlyRetrans, run.synLinearTimeouts),
     processes: run.scenario.processes.map((p) => {
       const report = run.processes.find((r) => r.name === p.name);
       if (report?.baselineFds == null || p.server === undefined) return p;

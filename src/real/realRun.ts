@@ -76,6 +76,8 @@ export interface RealRun {
   readonly tunables: TcpTunables;
   /** net.ipv4.tcp_early_retrans (3 or 4: tail-loss probes on). */
   readonly earlyRetrans: number;
+  /** net.ipv4.tcp_syn_linear_timeouts (0 where the kernel has no such sysctl, before 6.7). */
+  readonly synLinearTimeouts: number;
   readonly observer: 'ss' | 'proc';
   /** Local endpoint of each client connection, by connection number (the model's `conn`). */
   readonly connections: ReadonlyMap<number, { readonly address: string; readonly port: number }>;
@@ -206,6 +208,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   }
   const tunables = await readTcpTunables(netns ?? undefined);
   const earlyRetrans = await readSysctl('net.ipv4.tcp_early_retrans', netns ?? undefined).catch(() => 3);
+  const synLinearTimeouts = await readSysctl('net.ipv4.tcp_syn_linear_timeouts', netns ?? undefined).catch(() => 0);
 
   // Ports: the scenario's, or a free one when busy (only the host namespace can be busy).
   const hostAddress = new Map(scenario.hosts.map((h) => [h.name, h.address] as const));
@@ -286,7 +289,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       timedDrops.push({ from: fault.from, until: fault.until, what: `${fault.match}`, rule: { match, port: fault.port, percent: Math.max(1, Math.min(100, Math.round(fault.drop * 100))) } });
       return;
     }
-    const precise = preciseFault(asRun, i, overridesFromTunables(tunables, earlyRetrans));
+    const precise = preciseFault(asRun, i, overridesFromTunables(tunables, earlyRetrans, synLinearTimeouts));
     const span = `${fault.from / 1000}–${fault.until / 1000} ms`;
     if (!precise.ok) {
       throw new RealModeError(`fault window ${i + 1} (${span}, ${window / 1000} ms) is too narrow for nftables to hit on time, and cannot be made precise: ${precise.reason}`);
@@ -472,6 +475,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     netns,
     tunables,
     earlyRetrans,
+    synLinearTimeouts,
     observer,
     connections,
     samples,

@@ -154,6 +154,7 @@ class Resolver {
       ...(p.rstOnUnreadClose === undefined ? {} : { rstOnUnreadClose: p.rstOnUnreadClose }),
       ...(p.rstEndsTimeWait === undefined ? {} : { rstEndsTimeWait: p.rstEndsTimeWait }),
       ...(p.tailLossProbe === undefined ? {} : { tailLossProbe: p.tailLossProbe }),
+      ...(p.synLinearTimeouts === undefined ? {} : { synLinearTimeouts: p.synLinearTimeouts }),
       ...(p.rcvBuf === undefined ? {} : { rcvBuf: p.rcvBuf }),
     };
     for (const key of ['synRto', 'rto', 'rtoMax'] as const) {

@@ -64,6 +64,7 @@ const profileObject = z
       .optional()
       .describe('Lifetime of an orphaned FIN_WAIT_2 (net.ipv4.tcp_fin_timeout, 60s); never = no timer.'),
     synRetries: int(0, 255, 'a retry count 0..255').optional().describe('SYN retransmissions before ETIMEDOUT (tcp_syn_retries, 6).'),
+    synLinearTimeouts: int(0, 255, 'a count 0..255').optional().describe('SYN timeouts before the RTO starts doubling (tcp_syn_linear_timeouts; linux 4, rfc9293 0).'),
     synAckRetries: int(0, 255, 'a retry count 0..255').optional().describe('SYN-ACK retransmissions (tcp_synack_retries, 5).'),
     finRetries: int(0, 255, 'a retry count 0..255').optional().describe('FIN/data retransmissions before the socket is dropped.'),
     synRto: duration.optional().describe('First SYN retransmission timeout (1s), doubling.'),

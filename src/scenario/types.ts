@@ -20,6 +20,8 @@ export interface ProfileOverrides {
   readonly finTimeout?: Micros | null;
   /** SYN retransmissions before ETIMEDOUT (net.ipv4.tcp_syn_retries). */
   readonly synRetries?: number;
+  /** SYN timeouts that do not double the RTO (net.ipv4.tcp_syn_linear_timeouts, Linux ≥ 6.7). */
+  readonly synLinearTimeouts?: number;
   /** SYN-ACK retransmissions (net.ipv4.tcp_synack_retries). */
   readonly synAckRetries?: number;
   /** FIN / data retransmissions before the socket is dropped with ETIMEDOUT. */
