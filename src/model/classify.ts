@@ -4,7 +4,8 @@
  * xstate machine stays a graph of names. Follows the order of RFC 9293 §3.10.7.4: sequence
  * check, RST, SYN, ACK, text, FIN. Updates the TCB's receive and acknowledgement bookkeeping.
  */
-import type { EndpointEvent } from './endpointMachine.js';
+import { EVENT_INDEX } from './compileTable.js';
+import { ENDPOINT_EVENTS, type EndpointEvent } from './endpointMachine.js';
 import { ACK, FIN, RST, SYN, type Segment } from './segment.js';
 import { seqAdd, seqDiff, seqLe } from './seq.js';
 import type { TcpState } from './states.js';
@@ -20,8 +21,36 @@ export interface Arrival {
   readonly advanced: boolean;
 }
 
-const NOTHING: Arrival = { events: [], data: '', advanced: false };
-const RST_ONLY: Arrival = { events: ['RST'], data: '', advanced: false };
+/**
+ * What an arriving segment means, written into a buffer the caller reuses (the engine's hot
+ * path: no object per segment). Events are table columns (EVENT_INDEX), in processing order.
+ */
+export class ArrivalBuffer {
+  /** events[0 … count−1]: columns of the compiled table. */
+  readonly events = new Int32Array(8);
+  count = 0;
+  /** New in-order payload for the receive buffer. */
+  data = '';
+  /** SND.UNA advanced: something we sent was newly acknowledged. */
+  advanced = false;
+}
+
+const E_SYN = EVENT_INDEX.SYN;
+const E_SYN_ACK = EVENT_INDEX.SYN_ACK;
+const E_RST = EVENT_INDEX.RST;
+const E_ACK_OF_SYN = EVENT_INDEX.ACK_OF_SYN;
+const E_ACK_OF_FIN = EVENT_INDEX.ACK_OF_FIN;
+const E_FIN_ACK_OF_FIN = EVENT_INDEX.FIN_ACK_OF_FIN;
+const E_DATA = EVENT_INDEX.DATA;
+const E_FIN = EVENT_INDEX.FIN;
+const E_STRAY = EVENT_INDEX.STRAY;
+
+function set(out: ArrivalBuffer, event: number, advanced: boolean): void {
+  out.count = event < 0 ? 0 : 1;
+  if (event >= 0) out.events[0] = event;
+  out.data = '';
+  out.advanced = advanced;
+}
 
 /** How far past RCV.NXT a RST may start and still be believed (RFC 9293 §3.10.7.4, in-window). */
 export const RST_WINDOW = 1 << 20;
@@ -32,35 +61,44 @@ export const RST_WINDOW = 1 << 20;
  * FIN queued behind that data.
  */
 export function classify(tcb: Tcb, state: TcpState, segment: Segment, rcvSpace = Infinity): Arrival {
-  const { flags, seq, ack, payload } = segment;
+  const out = new ArrivalBuffer();
+  classifyInto(tcb, state, segment, rcvSpace, out);
+  const events: EndpointEvent[] = [];
+  for (let i = 0; i < out.count; i++) events.push(ENDPOINT_EVENTS[out.events[i]!]!);
+  return { events, data: out.data, advanced: out.advanced };
+}
+
+/** classify(), into a reused buffer. */
+export function classifyInto(tcb: Tcb, state: TcpState, segment: Segment, rcvSpace: number, out: ArrivalBuffer): void {
+  const { flags, seq, ack } = segment;
   switch (state) {
     case 'CLOSED':
-      return NOTHING;
+      return set(out, -1, false);
     case 'LISTEN':
       // LISTEN: RST ignored, ACK would get a RST from the kernel, SYN opens (RFC 9293 §3.10.7.2)
       if (flags & SYN && !(flags & (ACK | RST))) {
         learnPeerSyn(tcb, seq);
-        return { events: ['SYN'], data: '', advanced: false };
+        return set(out, E_SYN, false);
       }
-      return NOTHING;
+      return set(out, -1, false);
     case 'SYN_SENT': {
       // SYN_SENT: a RST is acceptable only if it acknowledges our SYN (RFC 9293 §3.10.7.3)
       const ackOk = (flags & ACK) !== 0 && ack === tcb.sndNxt;
-      if (flags & RST) return ackOk ? RST_ONLY : NOTHING;
-      if (!(flags & SYN)) return NOTHING;
+      if (flags & RST) return set(out, ackOk ? E_RST : -1, false);
+      if (!(flags & SYN)) return set(out, -1, false);
       learnPeerSyn(tcb, seq);
       if (ackOk) {
         acknowledge(tcb, ack);
-        return { events: ['SYN_ACK'], data: '', advanced: true };
+        return set(out, E_SYN_ACK, true);
       }
-      return { events: ['SYN'], data: '', advanced: false };
+      return set(out, E_SYN, false);
     }
     default:
-      return classifySynchronized(tcb, state, segment, rcvSpace);
+      return classifySynchronized(tcb, state, segment, rcvSpace, out);
   }
 }
 
-function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment, rcvSpace: number): Arrival {
+function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment, rcvSpace: number, out: ArrivalBuffer): void {
   const { flags, ack, payload } = segment;
   // A SYN occupies the first sequence number; the text starts after it.
   const seq = flags & SYN ? seqAdd(segment.seq, 1) : segment.seq;
@@ -68,10 +106,11 @@ function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment, rcvSp
   if (flags & RST) {
     // RST acceptable when it starts inside the receive window (RFC 9293 §3.10.7.4, first/second check)
     const offset = seqDiff(tcb.rcvNxt, seq);
-    return offset >= 0 && offset < RST_WINDOW ? RST_ONLY : NOTHING;
+    return set(out, offset >= 0 && offset < RST_WINDOW ? E_RST : -1, false);
   }
 
-  const events: EndpointEvent[] = [];
+  const events = out.events;
+  let count = 0;
   let advanced = false;
   let ackOfFin = false;
   if (flags & ACK) {
@@ -81,15 +120,15 @@ function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment, rcvSp
     if (segment.window !== undefined) tcb.sndWnd = segment.window;
     if (advanced) {
       // the ACK covers our SYN: the handshake completes (RFC 9293 §3.10.7.4, fifth check, SYN-RECEIVED)
-      if (state === 'SYN_RECEIVED') events.push('ACK_OF_SYN');
+      if (state === 'SYN_RECEIVED') events[count++] = E_ACK_OF_SYN;
       // the ACK covers our FIN (RFC 9293 §3.10.7.4, fifth check, FIN-WAIT-1 / CLOSING / LAST-ACK)
       ackOfFin = finWasOutstanding && ack === seqAdd(tcb.finSeq, 1);
     }
   }
-  if (state === 'SYN_RECEIVED' && events.length === 0) return { events, data: '', advanced };
+  if (state === 'SYN_RECEIVED' && count === 0) return set(out, -1, advanced);
   if (flags & SYN) {
     // a retransmitted SYN or SYN,ACK in a synchronized state: answer with an ACK
-    if (!advanced) return { events: ['STRAY'], data: '', advanced };
+    if (!advanced) return set(out, E_STRAY, advanced);
   }
 
   let data = '';
@@ -123,12 +162,14 @@ function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment, rcvSp
     }
   }
 
-  if (ackOfFin && fin && data.length === 0) events.push('FIN_ACK_OF_FIN');
+  if (ackOfFin && fin && data.length === 0) events[count++] = E_FIN_ACK_OF_FIN;
   else {
-    if (ackOfFin) events.push('ACK_OF_FIN');
-    if (data.length > 0) events.push('DATA');
-    if (fin) events.push('FIN');
+    if (ackOfFin) events[count++] = E_ACK_OF_FIN;
+    if (data.length > 0) events[count++] = E_DATA;
+    if (fin) events[count++] = E_FIN;
   }
-  if (stray) events.push('STRAY');
-  return { events, data, advanced };
+  if (stray) events[count++] = E_STRAY;
+  out.count = count;
+  out.data = data;
+  out.advanced = advanced;
 }

@@ -5,7 +5,7 @@
  * compiled endpoint table and performs its effects. Time is integer microseconds.
  */
 import { EVENT_COUNT, EVENT_INDEX, cancelTimerBit, startTimerBit, ACTION_BIT, tableFor, type TransitionTable } from '../model/compileTable.js';
-import { classify } from '../model/classify.js';
+import { ArrivalBuffer, classifyInto } from '../model/classify.js';
 import { TIMERS, type EndpointEvent } from '../model/endpointMachine.js';
 import { featuresOf, type Profile } from '../model/profile.js';
 import { ACK, FIN, PSH, RST, SYN, segmentLength, type Endpoint, type Segment } from '../model/segment.js';
@@ -121,8 +121,10 @@ const SLOT_SYN_RTO = 0;
 const SLOT_FIN_RTO = 1;
 const SLOT_TWO_MSL = 2;
 const SLOT_DATA_RTO = 4;
-const CANCEL_MASK = TIMERS.reduce((m, t) => m | cancelTimerBit(t), 0);
-const START_MASK = TIMERS.reduce((m, t) => m | startTimerBit(t), 0);
+const CANCEL_BITS = TIMERS.map((t) => cancelTimerBit(t));
+const START_BITS = TIMERS.map((t) => startTimerBit(t));
+const CANCEL_MASK = CANCEL_BITS.reduce((m, b) => m | b, 0);
+const START_MASK = START_BITS.reduce((m, b) => m | b, 0);
 const SEND_MASK = ACTION_BIT.sendSyn | ACTION_BIT.sendSynAck | ACTION_BIT.sendAck | ACTION_BIT.sendFin | ACTION_BIT.sendRst | ACTION_BIT.retransmit;
 const NOTIFY_MASK =
   ACTION_BIT.notifyConnected | ACTION_BIT.notifyEof | ACTION_BIT.notifyReset | ACTION_BIT.notifyRefused | ACTION_BIT.notifyPipe | ACTION_BIT.notifyTimeout;
@@ -154,6 +156,7 @@ export class World {
   /** While processing an arriving segment, ACKs are coalesced into one. */
   private ackOwed: Socket | null = null;
   private deferAcks = false;
+  private readonly arrival = new ArrivalBuffer();
   private readonly firstErrors = new Map<Errno, number>();
   private readonly ephemeralPortFor: ((conn: number) => number | undefined) | undefined;
   /** SYNs dropped because an accept queue was full. */
@@ -265,7 +268,7 @@ export class World {
     const sock = this.newSocket(proc.host, process, { addr: host.address, port: localPort }, remote, connNumber, 'client');
     sock.fd = proc.fds.open(sock);
     host.sockets.set(connectionKey(localPort, remote), sock);
-    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'connect', result: String(sock.fd) }, sock.conn);
+    if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'connect', result: String(sock.fd) }, sock.conn);
     this.apply(sock, 'CONNECT', { by: 'call', call: 'connect' });
     return sock.fd;
   }
@@ -281,7 +284,7 @@ export class World {
     const sock = listener.acceptQueue.shift()!;
     sock.listener = null;
     sock.fd = proc.fds.open(sock);
-    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'accept', result: String(sock.fd) }, sock.conn);
+    if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'accept', result: String(sock.fd) }, sock.conn);
     return sock.fd;
   }
 
@@ -315,7 +318,7 @@ export class World {
       const errno: Errno = state === S.SYN_SENT || state === S.SYN_RECEIVED ? 'ENOTCONN' : 'EPIPE';
       return this.fail(process, 'write', sock.id, errno, sock.conn);
     }
-    this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
+    if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
     if (data.length > 0) {
       this.transmit(sock, emit(sock.tcb, PSH | ACK, data), false);
       if (sock.dataRtoTimer === null) this.armTimer(sock, SLOT_DATA_RTO);
@@ -354,7 +357,7 @@ export class World {
     if (windowWasClosed && take > 0 && this.rfcState(sock) !== S.CLOSED) this.transmit(sock, ackOnly(sock.tcb), false);
     const ended = sock.eof || sock.error !== null || this.rfcState(sock) === S.CLOSED;
     const eof = ended && sock.rcvBuf.length === 0;
-    this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'read', result: eof ? `${data.length}+EOF` : String(data.length) }, sock.conn);
+    if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'read', result: eof ? `${data.length}+EOF` : String(data.length) }, sock.conn);
     return { data, eof };
   }
 
@@ -384,7 +387,7 @@ export class World {
     const sock = proc?.fds.close(fd);
     if (!proc || !sock) return 'EBADF';
     sock.fd = -1;
-    this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call, result: '0' }, sock.conn);
+    if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call, result: '0' }, sock.conn);
     if (sock.acceptQueue) this.closeListener(sock);
     else if (this.rfcState(sock) === S.CLOSED) this.forget(sock);
     else if (call === 'abort') this.apply(sock, 'ABORT', { by: 'call', call });
@@ -679,8 +682,13 @@ export class World {
 
   /** Runs one abstract event through the compiled table and performs the effects. */
   private apply(sock: Socket, event: EndpointEvent, cause: StateCause): void {
+    this.applyColumn(sock, EVENT_INDEX[event], cause);
+  }
+
+  /** apply() by table column (EVENT_INDEX). */
+  private applyColumn(sock: Socket, column: number, cause: StateCause): void {
     const table = this.table;
-    const cell = sock.leaf * EVENT_COUNT + EVENT_INDEX[event];
+    const cell = sock.leaf * EVENT_COUNT + column;
     if (table.handled[cell] === 0) return;
     if (World.coverage) {
       let counts = World.coverage.get(table);
@@ -690,7 +698,7 @@ export class World {
     const fx = table.effects[cell]!;
     const to = table.next[cell]!;
     if (fx & CANCEL_MASK) {
-      for (let t = 0; t < TIMERS.length; t++) if (fx & cancelTimerBit(TIMERS[t]!)) this.disarmTimer(sock, t);
+      for (let t = 0; t < CANCEL_BITS.length; t++) if (fx & CANCEL_BITS[t]!) this.disarmTimer(sock, t);
     }
     const from = table.rfcStateOf[sock.leaf]!;
     const toRfc = table.rfcStateOf[to]!;
@@ -699,7 +707,7 @@ export class World {
     if (fx & SEND_MASK) this.send(sock, fx);
     if (fx & NOTIFY_MASK) this.notify(sock, fx);
     if (fx & START_MASK) {
-      for (let t = 0; t < TIMERS.length; t++) if (fx & startTimerBit(TIMERS[t]!)) this.armTimer(sock, t);
+      for (let t = 0; t < START_BITS.length; t++) if (fx & START_BITS[t]!) this.armTimer(sock, t);
     }
     if (toRfc === S.CLOSED) this.release(sock);
   }
@@ -945,7 +953,8 @@ export class World {
 
   private put(socketId: number, segment: Segment, conn: number, retransmission: boolean): void {
     const segmentId = this.nextSegmentId++;
-    this.record({ kind: 'send', at: this.now, socket: socketId, segmentId, segment, retransmission }, conn);
+    // the event object only when a trace is recorded
+    if (this.traceEvents !== null) this.record({ kind: 'send', at: this.now, socket: socketId, segmentId, segment, retransmission }, conn);
     const host = this.hostByAddress.get(segment.dst.addr);
     if (host === undefined) {
       this.record({ kind: 'drop', at: this.now, segmentId, reason: 'link-down' }, conn);
@@ -990,10 +999,15 @@ export class World {
       // accept queue full when the handshake completes: Linux drops the ACK (tcp_abort_on_overflow=0)
       if (sock.listener.acceptQueue!.length > sock.listener.backlog) return this.dropped(segmentId, 'backlog-full', conn);
     }
-    this.record({ kind: 'deliver', at: this.now, segmentId, socket: sock.id }, conn);
+    if (this.traceEvents !== null) this.record({ kind: 'deliver', at: this.now, segmentId, socket: sock.id }, conn);
     const peerWindowWas = sock.tcb.sndWnd;
-    const arrival = classify(sock.tcb, TCP_STATES[this.rfcState(sock)]!, segment, this.freeSpace(sock));
-    if (arrival.data.length > 0) sock.rcvBuf += arrival.data;
+    // one buffer for every arrival (deliver() never runs inside itself): no objects per segment
+    const arrival = this.arrival;
+    classifyInto(sock.tcb, TCP_STATES[this.rfcState(sock)]!, segment, this.freeSpace(sock), arrival);
+    const data = arrival.data;
+    const events = arrival.events;
+    const count = arrival.count;
+    if (data.length > 0) sock.rcvBuf += data;
     // the peer's window opened: send what waited behind it now (RFC 9293 §3.8.6.1), not at the next RTO
     if (peerWindowWas === 0 && sock.tcb.sndWnd > 0 && hasOutstanding(sock.tcb) && this.rfcState(sock) !== S.CLOSED) {
       for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
@@ -1009,15 +1023,15 @@ export class World {
     const cause: StateCause = this.traceEvents ? { by: 'segment', segmentId } : UNTRACED_CAUSE;
     this.deferAcks = true;
     this.ackOwed = null;
-    for (const event of arrival.events) {
-      this.apply(sock, event, cause);
+    for (let i = 0; i < count; i++) {
+      this.applyColumn(sock, events[i]!, cause);
       if (this.rfcState(sock) === S.CLOSED) break;
     }
     this.deferAcks = false;
     const owed = this.ackOwed as Socket | null;
     this.ackOwed = null;
     if (owed && this.rfcState(owed) !== S.CLOSED) this.transmit(owed, ackOnly(owed.tcb), false);
-    if (arrival.data.length > 0) this.wakeWaiter(sock);
+    if (data.length > 0) this.wakeWaiter(sock);
     this.shrinkIfIdle(sock);
   }
 
