@@ -17,13 +17,61 @@ interface Entry<T> {
   item: T;
 }
 
-/** Items scheduled the same delay after the time of the last pop, in order (a FIFO). */
-interface Lane<T> {
-  readonly delay: number;
-  head: number;
-  readonly at: number[];
-  readonly seq: number[];
-  readonly item: T[];
+/**
+ * Items scheduled the same delay after the time of the last pop, in order: a FIFO ring buffer
+ * (times and sequence numbers in typed arrays; capacity a power of two, doubled when full), so a
+ * lane allocates nothing per item and never copies its live part except to grow.
+ */
+class Lane<T> {
+  head = 0;
+  size = 0;
+  mask = 15;
+  at = new Float64Array(16);
+  seq = new Float64Array(16);
+  item: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
+
+  constructor(readonly delay: number) {}
+
+  /** Time of the newest item (size > 0). */
+  lastAt(): number {
+    return this.at[(this.head + this.size - 1) & this.mask]!;
+  }
+
+  add(at: number, seq: number, item: T): void {
+    if (this.size > this.mask) this.grow();
+    const i = (this.head + this.size) & this.mask;
+    this.at[i] = at;
+    this.seq[i] = seq;
+    this.item[i] = item;
+    this.size++;
+  }
+
+  take(): T {
+    const h = this.head;
+    const item = this.item[h] as T;
+    this.item[h] = undefined;
+    this.head = (h + 1) & this.mask;
+    this.size--;
+    return item;
+  }
+
+  private grow(): void {
+    const cap = (this.mask + 1) * 2;
+    const at = new Float64Array(cap);
+    const seq = new Float64Array(cap);
+    const item = new Array<T | undefined>(cap).fill(undefined);
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head + k) & this.mask;
+      at[k] = this.at[i]!;
+      seq[k] = this.seq[i]!;
+      item[k] = this.item[i];
+    }
+    this.at = at;
+    this.seq = seq;
+    this.item = item;
+    this.head = 0;
+    this.mask = cap - 1;
+  }
 }
 
 const MAX_LANES = 8;
@@ -48,7 +96,7 @@ export class EventQueue<T> {
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[i]!;
-      if (lane.head < lane.at.length && lane.at[lane.head]! < best) best = lane.at[lane.head]!;
+      if (lane.size > 0 && lane.at[lane.head]! < best) best = lane.at[lane.head]!;
     }
     return best;
   }
@@ -61,17 +109,17 @@ export class EventQueue<T> {
     for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[i]!;
       if (lane.delay === delay) {
-        if (lane.head === lane.at.length || lane.at[lane.at.length - 1]! <= at) {
-          lane.at.push(at);
-          lane.seq.push(this.seq++);
-          lane.item.push(item);
+        if (lane.size === 0 || lane.lastAt() <= at) {
+          lane.add(at, this.seq++, item);
           return;
         }
         break;
       }
     }
     if (lanes.length < MAX_LANES && delay >= 0 && !lanes.some((l) => l.delay === delay)) {
-      lanes.push({ delay, head: 0, at: [at], seq: [this.seq++], item: [item] });
+      const lane = new Lane<T>(delay);
+      lane.add(at, this.seq++, item);
+      lanes.push(lane);
       return;
     }
     this.pushHeap(at, item);
@@ -91,8 +139,8 @@ export class EventQueue<T> {
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[i]!;
+      if (lane.size === 0) continue;
       const h = lane.head;
-      if (h === lane.at.length) continue;
       const at = lane.at[h]!;
       if (at < bestAt || (at === bestAt && lane.seq[h]! < bestSeq)) {
         bestAt = at;
@@ -103,22 +151,7 @@ export class EventQueue<T> {
     this.count--;
     this.lastAt = bestAt;
     if (bestLane === null) return this.popHeap()!.item;
-    const h = bestLane.head;
-    const item = bestLane.item[h]!;
-    bestLane.item[h] = undefined as T;
-    bestLane.head = h + 1;
-    if (bestLane.head === bestLane.at.length) {
-      bestLane.head = 0;
-      bestLane.at.length = 0;
-      bestLane.seq.length = 0;
-      bestLane.item.length = 0;
-    } else if (bestLane.head >= 4096 && bestLane.head * 2 >= bestLane.at.length) {
-      bestLane.at.splice(0, bestLane.head);
-      bestLane.seq.splice(0, bestLane.head);
-      bestLane.item.splice(0, bestLane.head);
-      bestLane.head = 0;
-    }
-    return item;
+    return bestLane.take();
   }
 
   /** Removes and returns the earliest item with its time, or undefined when empty. */
