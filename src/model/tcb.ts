@@ -55,15 +55,27 @@ export interface Outgoing {
  * and queues it for retransmission. Every segment but the first SYN carries ACK = RCV.NXT.
  */
 export function emit(tcb: Tcb, flags: number, payload = ''): Outgoing {
+  const seq = takeSequence(tcb, flags, payload);
+  const withAck = tcb.synced ? flags | ACK : flags;
+  return { seq, ack: withAck & ACK ? tcb.rcvNxt : 0, flags: withAck, payload };
+}
+
+/**
+ * emit()'s bookkeeping without the Outgoing object (the engine's hot path): takes the sequence
+ * space and queues the segment for retransmission; returns its SEQ. The segment carries
+ * `tcb.synced ? flags | ACK : flags`, and ACK = RCV.NXT when that has ACK set, else 0.
+ */
+export function takeSequence(tcb: Tcb, flags: number, payload: string): number {
   const seq = tcb.sndNxt;
   const length = payload.length + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
   if (flags & FIN) tcb.finSeq = seqAdd(seq, payload.length);
   if (length > 0) {
     tcb.sndNxt = seqAdd(seq, length);
-    (tcb.unacked ??= []).push({ seq, flags, payload });
+    const entry: Unacked = { seq, flags, payload };
+    if (tcb.unacked === null) tcb.unacked = [entry];
+    else tcb.unacked.push(entry);
   }
-  const withAck = tcb.synced ? flags | ACK : flags;
-  return { seq, ack: withAck & ACK ? tcb.rcvNxt : 0, flags: withAck, payload };
+  return seq;
 }
 
 /** A bare ACK for the current receive point, taking no sequence space. */

@@ -11,7 +11,7 @@ import { featuresOf, type Profile } from '../model/profile.js';
 import { ACK, FIN, PSH, RST, SYN, segmentLength, type Endpoint, type Segment } from '../model/segment.js';
 import { seqAdd } from '../model/seq.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
-import { ackOnly, emit, hasOutstanding, outstanding, type Outgoing } from '../model/tcb.js';
+import { hasOutstanding, outstanding, takeSequence, type Outgoing } from '../model/tcb.js';
 import type { AcceptPolicy, FaultSpec, NetworkSpec, ReadAmount } from '../scenario/types.js';
 import { EventQueue } from './eventQueue.js';
 import { FdTable } from './fdTable.js';
@@ -90,22 +90,24 @@ interface ProcessState {
   exited: boolean;
 }
 
-const enum Kind {
-  Deliver,
-  Timer,
-  Wake,
-  Call,
-}
+/**
+ * What the agenda holds: a segment's delivery, a timer expiry, a program step to wake (the
+ * Waiter itself) or a call (the function itself) — no wrapper object for the last two.
+ */
+type Agenda = DeliverItem | TimerItem | Waiter | (() => void);
 
-type Agenda =
-  | { readonly kind: Kind.Deliver; readonly host: number; readonly segment: Segment; readonly segmentId: number; readonly conn: number }
-  | TimerItem
-  | { readonly kind: Kind.Wake; readonly waiter: Waiter }
-  | { readonly kind: Kind.Call; readonly fn: () => void };
+/** A segment due at a host. */
+class DeliverItem {
+  constructor(
+    readonly host: number,
+    readonly segment: Segment,
+    readonly segmentId: number,
+    readonly conn: number,
+  ) {}
+}
 
 /** A queued timer expiry; `owner` is the socket while the timer is live, null once stopped, restarted or expired. */
 class TimerItem implements TimerLink {
-  readonly kind = Kind.Timer;
   constructor(
     public owner: Socket | TimeWaitSocket | null,
     readonly slot: number,
@@ -320,7 +322,7 @@ export class World {
     }
     if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
     if (data.length > 0) {
-      this.transmit(sock, emit(sock.tcb, PSH | ACK, data), false);
+      this.emit(sock, PSH | ACK, data);
       if (sock.dataRtoTimer === null) this.armTimer(sock, SLOT_DATA_RTO);
     }
     return data.length;
@@ -354,7 +356,7 @@ export class World {
     const data = sock.rcvBuf.slice(0, take);
     sock.rcvBuf = take === buffered ? '' : sock.rcvBuf.slice(take);
     // the window reopens: tell the peer at once (window update, RFC 9293 §3.8.6.2.2)
-    if (windowWasClosed && take > 0 && this.rfcState(sock) !== S.CLOSED) this.transmit(sock, ackOnly(sock.tcb), false);
+    if (windowWasClosed && take > 0 && this.rfcState(sock) !== S.CLOSED) this.sendSegment(sock, sock.tcb.sndNxt, sock.tcb.rcvNxt, ACK, '', false);
     const ended = sock.eof || sock.error !== null || this.rfcState(sock) === S.CLOSED;
     const eof = ended && sock.rcvBuf.length === 0;
     if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'read', result: eof ? `${data.length}+EOF` : String(data.length) }, sock.conn);
@@ -422,7 +424,7 @@ export class World {
 
   /** Runs `fn` at time `at` (programs' sleeps and starts). */
   at(at: number, fn: () => void): void {
-    this.queue.push(Math.max(at, this.now), { kind: Kind.Call, fn });
+    this.queue.push(Math.max(at, this.now), fn);
   }
 
   /** Whether the socket behind `fd` is connected or has failed (connect() has finished). */
@@ -465,25 +467,16 @@ export class World {
     if (item === undefined) return;
     this.now = this.queue.lastAt;
     this.eventsProcessed++;
-    switch (item.kind) {
-      case Kind.Deliver:
-        this.deliver(item.host, item.segment, item.segmentId, item.conn);
-        break;
-      case Kind.Timer:
-        if (item.owner instanceof TimeWaitSocket) this.expireTimeWait(item.owner);
-        else if (item.owner !== null) {
-          const sock = item.owner;
-          this.expire(sock, item.slot);
-          this.shrinkIfIdle(sock);
-        }
-        break;
-      case Kind.Wake:
-        item.waiter.wake();
-        break;
-      case Kind.Call:
-        item.fn();
-        break;
-    }
+    if (item instanceof DeliverItem) this.deliver(item.host, item.segment, item.segmentId, item.conn);
+    else if (item instanceof TimerItem) {
+      if (item.owner instanceof TimeWaitSocket) this.expireTimeWait(item.owner);
+      else if (item.owner !== null) {
+        const sock = item.owner;
+        this.expire(sock, item.slot);
+        this.shrinkIfIdle(sock);
+      }
+    } else if (typeof item === 'function') item();
+    else item.wake();
   }
 
   // ───────────────────────────── manual network ─────────────────────────────
@@ -725,16 +718,16 @@ export class World {
 
   private send(sock: Socket, fx: number): void {
     const tcb = sock.tcb;
-    if (fx & ACTION_BIT.sendSyn) this.transmit(sock, emit(tcb, SYN), false);
-    if (fx & ACTION_BIT.sendSynAck) this.transmit(sock, emit(tcb, SYN), false);
+    if (fx & ACTION_BIT.sendSyn) this.emit(sock, SYN, '');
+    if (fx & ACTION_BIT.sendSynAck) this.emit(sock, SYN, '');
     if (fx & ACTION_BIT.retransmit) for (const out of outstanding(tcb)) this.transmit(sock, out, true);
-    if (fx & ACTION_BIT.sendFin) this.transmit(sock, emit(tcb, FIN), false);
+    if (fx & ACTION_BIT.sendFin) this.emit(sock, FIN, '');
     if (fx & ACTION_BIT.sendAck) {
       if (this.deferAcks) this.ackOwed = sock;
-      else this.transmit(sock, ackOnly(tcb), false);
+      else this.sendSegment(sock, tcb.sndNxt, tcb.rcvNxt, ACK, '', false);
     }
     // RST carries SND.NXT and acknowledges what was received (Linux tcp_send_active_reset)
-    if (fx & ACTION_BIT.sendRst) this.transmit(sock, { seq: tcb.sndNxt, ack: tcb.rcvNxt, flags: RST | ACK, payload: '' }, false);
+    if (fx & ACTION_BIT.sendRst) this.sendSegment(sock, tcb.sndNxt, tcb.rcvNxt, RST | ACK, '', false);
   }
 
   private notify(sock: Socket, fx: number): void {
@@ -752,7 +745,7 @@ export class World {
     const waiter = sock.waiter;
     if (waiter) {
       sock.waiter = null;
-      this.queue.push(this.now, { kind: Kind.Wake, waiter });
+      this.queue.push(this.now, waiter);
     }
   }
 
@@ -763,7 +756,7 @@ export class World {
     const waiter = listener.acceptWaiter;
     if (waiter) {
       listener.acceptWaiter = null;
-      this.queue.push(this.now, { kind: Kind.Wake, waiter });
+      this.queue.push(this.now, waiter);
     }
   }
 
@@ -942,7 +935,19 @@ export class World {
   // ───────────────────────────── the wire ─────────────────────────────
 
   private transmit(sock: Socket, out: Outgoing, retransmission: boolean): void {
-    const segment: Segment = { src: sock.local, dst: sock.remote, seq: out.seq, ack: out.ack, flags: out.flags, payload: out.payload, window: this.freeSpace(sock) };
+    this.sendSegment(sock, out.seq, out.ack, out.flags, out.payload, retransmission);
+  }
+
+  /** tcb.ts emit() straight into a Segment (no Outgoing object): new sequence space, then the wire. */
+  private emit(sock: Socket, flags: number, payload: string): void {
+    const tcb = sock.tcb;
+    const seq = takeSequence(tcb, flags, payload);
+    const withAck = tcb.synced ? flags | ACK : flags;
+    this.sendSegment(sock, seq, withAck & ACK ? tcb.rcvNxt : 0, withAck, payload, false);
+  }
+
+  private sendSegment(sock: Socket, seq: number, ack: number, flags: number, payload: string, retransmission: boolean): void {
+    const segment: Segment = { src: sock.local, dst: sock.remote, seq, ack, flags, payload, window: this.freeSpace(sock) };
     this.put(sock.id, segment, sock.conn, retransmission);
   }
 
@@ -969,7 +974,8 @@ export class World {
       this.record({ kind: 'drop', at: this.now, segmentId, reason: 'loss' }, conn);
       return;
     }
-    for (const delay of fate.delays) this.queue.push(this.now + delay, { kind: Kind.Deliver, host, segment, segmentId, conn });
+    const delays = fate.delays;
+    for (let i = 0; i < delays.length; i++) this.queue.push(this.now + delays[i]!, new DeliverItem(host, segment, segmentId, conn));
   }
 
   private dropped(segmentId: number, reason: DropReason, conn: number): void {
@@ -1030,7 +1036,7 @@ export class World {
     this.deferAcks = false;
     const owed = this.ackOwed as Socket | null;
     this.ackOwed = null;
-    if (owed && this.rfcState(owed) !== S.CLOSED) this.transmit(owed, ackOnly(owed.tcb), false);
+    if (owed && this.rfcState(owed) !== S.CLOSED) this.sendSegment(owed, owed.tcb.sndNxt, owed.tcb.rcvNxt, ACK, '', false);
     if (data.length > 0) this.wakeWaiter(sock);
     this.shrinkIfIdle(sock);
   }
