@@ -127,6 +127,14 @@ export class EventQueue<T> {
 
   /** Removes and returns the earliest item (its time is then `lastAt`), or undefined when empty. */
   popItem(): T | undefined {
+    return this.popItemUntil(Infinity);
+  }
+
+  /**
+   * Removes and returns the earliest item if it is due at or before `limit`; otherwise (or when
+   * empty) returns undefined and removes nothing. One scan where peekTime() + popItem() take two.
+   */
+  popItemUntil(limit: number): T | undefined {
     if (this.count === 0) return undefined;
     let bestLane: Lane<T> | null = null;
     let bestAt = Infinity;
@@ -148,6 +156,7 @@ export class EventQueue<T> {
         bestLane = lane;
       }
     }
+    if (bestAt > limit) return undefined;
     this.count--;
     this.lastAt = bestAt;
     if (bestLane === null) return this.popHeap()!.item;

@@ -159,6 +159,7 @@ export class World {
   private ackOwed: Socket | null = null;
   private deferAcks = false;
   private readonly arrival = new ArrivalBuffer();
+  private readonly endpoints = new Map<string, Map<number, Endpoint>>();
   private readonly firstErrors = new Map<Errno, number>();
   private readonly ephemeralPortFor: ((conn: number) => number | undefined) | undefined;
   /** SYNs dropped because an accept queue was full. */
@@ -261,7 +262,7 @@ export class World {
     if (!proc) return 'EBADF';
     if (proc.fds.full) return this.fail(process, 'connect', null, 'EMFILE');
     const host = this.hosts[proc.host]!;
-    const remote = { addr: address, port };
+    const remote = this.endpoint(address, port);
     const connNumber = conn ?? this.nextConn++;
     if (connNumber >= this.nextConn) this.nextConn = connNumber + 1;
     const localPort = this.ephemeralPortFor?.(connNumber) ?? this.ephemeralPort(host, remote);
@@ -441,13 +442,13 @@ export class World {
 
   /** Processes every event due at or before `time`, then sets the clock to `time`. */
   runUntil(time: number): void {
-    while (this.queue.peekTime() <= time) this.step();
+    for (let item = this.queue.popItemUntil(time); item !== undefined; item = this.queue.popItemUntil(time)) this.run(item);
     if (time > this.now) this.now = time;
   }
 
   /** Processes events until none is left or `limit` is reached; returns the time of the last. */
   runUntilQuiet(limit = Number.MAX_SAFE_INTEGER): number {
-    while (this.queue.size > 0 && this.queue.peekTime() <= limit) this.step();
+    for (let item = this.queue.popItemUntil(limit); item !== undefined; item = this.queue.popItemUntil(limit)) this.run(item);
     return this.now;
   }
 
@@ -464,7 +465,11 @@ export class World {
   /** Processes the next event. */
   step(): void {
     const item = this.queue.popItem();
-    if (item === undefined) return;
+    if (item !== undefined) this.run(item);
+  }
+
+  /** Runs an item just taken from the agenda. */
+  private run(item: Agenda): void {
     this.now = this.queue.lastAt;
     this.eventsProcessed++;
     if (item instanceof DeliverItem) this.deliver(item.host, item.segment, item.segmentId, item.conn);
@@ -630,6 +635,15 @@ export class World {
       this.traceSockets.push({ id: sock.id, host: this.hosts[host]!.name, process: this.processes[process]!.name, local, remote, conn, role });
     }
     return sock;
+  }
+
+  /** One shared Endpoint object per (address, port) a client connects to, instead of one per connection. */
+  private endpoint(addr: string, port: number): Endpoint {
+    let byPort = this.endpoints.get(addr);
+    if (byPort === undefined) this.endpoints.set(addr, (byPort = new Map()));
+    let endpoint = byPort.get(port);
+    if (endpoint === undefined) byPort.set(port, (endpoint = { addr, port }));
+    return endpoint;
   }
 
   private ephemeralPort(host: HostState, remote: Endpoint): number {
