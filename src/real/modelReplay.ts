@@ -74,10 +74,10 @@ export function modelScenario(run: RealRun): Scenario {
     processes: run.scenario.processes.map((p) => {
       const report = run.processes.find((r) => r.name === p.name);
       if (report?.baselineFds == null || p.server === undefined) return p;
-      // measured after listen(): baseline + the listener. The Python posix server pads itself to
-      // the scenario's baseline; libuv's reserve fd (a /dev/null it closes for uv__emfile_trick)
-      // ends up holding a connection, so it is not baseline
-      return { ...p, baselineFds: Math.max(0, report.baselineFds - (report.runtime === 'posix' ? 1 : 2)) };
+      // measured after listen(), counting only fds numbered below the limit (the ones that use a
+      // slot): baseline + the listener. libuv's reserve fd (the /dev/null it closes for
+      // uv__emfile_trick) holds its slot until every other slot is taken, so it is baseline too
+      return { ...p, baselineFds: Math.max(0, report.baselineFds - 1) };
     }),
   };
 }

@@ -415,8 +415,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   }
   for (const entry of children) {
     const pid = entry.child.pid;
-    // the posix server pads its table to the scenario's baseline counting only slot-using fds
-    if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid, entry.runtime === 'posix' ? entry.limitedTo : undefined);
+    // only fds numbered below the limit use a slot: one inherited at a high number (a shell's fd
+    // 251, say) is open but does not bring EMFILE closer
+    if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid, entry.limitedTo);
   }
   const ports = [...new Set([...portMap.values()])];
   const t0 = Date.now() + 150;
@@ -459,7 +460,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       const pid = entry.child.pid;
       if (entry.limitedTo !== null && pid !== undefined && entry.child.exitCode === null) {
         try {
-          fds[entry.name] = countFds(pid, entry.runtime === 'posix' ? entry.limitedTo : undefined);
+          fds[entry.name] = countFds(pid, entry.limitedTo);
         } catch {
           // exited between the check and the read
         }
