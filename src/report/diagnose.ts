@@ -5,8 +5,16 @@
  */
 import type { Scenario } from '../scenario/types.js';
 import type { Sample, SimulationResult } from '../sim/simulate.js';
+import { giveUpAfter, synRetryLimit, synTimeout } from '../model/backoff.js';
+import type { Profile } from '../model/profile.js';
 
 /** A clock reading for people: `0:25`, `1:02:03`, `0:00.250`. */
+/** The SYN retransmission schedule in words: "1 s ×5, then doubling, 10 retries". */
+function synBackoffText(profile: Profile): string {
+  const linear = profile.synLinearTimeouts > 0 ? ` ×${profile.synLinearTimeouts + 1}, then` : ',';
+  return `${span(profile.synRto)}${linear} doubling, ${synRetryLimit(profile, true)} retries`;
+}
+
 export function clock(ms: number): string {
   const totalSeconds = Math.floor(ms / 1000);
   const h = Math.floor(totalSeconds / 3600);
@@ -101,7 +109,7 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
   const timedOut = final.errors.ETIMEDOUT;
   if (peakSynSent > 0 && world.synDrops > 0) {
     out.push(
-      `Up to ${peakSynSent} clients waited in SYN_SENT: the server's accept queue was full, so Linux dropped their SYNs and they retried with backoff (${span(profile.synRto)}, doubling, ${profile.synRetries} retries).` +
+      `Up to ${peakSynSent} clients waited in SYN_SENT: the server's accept queue was full, so Linux dropped their SYNs and they retried with backoff (${synBackoffText(profile)}, giving up after ${span(giveUpAfter((r) => synTimeout(profile, true, r), synRetryLimit(profile, true)))}).` +
         ` ${world.synDrops} SYNs were dropped.` +
         (timedOut > 0 ? ` ${timedOut} connections ended in ETIMEDOUT.` : ''),
     );

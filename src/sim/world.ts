@@ -5,6 +5,7 @@
  * compiled endpoint table and performs its effects. Time is integer microseconds.
  */
 import { EVENT_COUNT, EVENT_INDEX, cancelTimerBit, startTimerBit, ACTION_BIT, tableFor, type TransitionTable } from '../model/compileTable.js';
+import { rtoRetryLimit, rtoTimeout, synRetryLimit, synTimeout } from '../model/backoff.js';
 import { ArrivalBuffer, classifyInto } from '../model/classify.js';
 import { TIMERS, type EndpointEvent } from '../model/endpointMachine.js';
 import { featuresOf, type Profile } from '../model/profile.js';
@@ -813,14 +814,13 @@ export class World {
     const p = this.profile;
     switch (slot) {
       case SLOT_SYN_RTO:
-        return Math.min(p.synRto * 2 ** sock.retries, p.rtoMax);
+        return synTimeout(p, this.rfcState(sock) === S.SYN_SENT, sock.retries);
       case 2:
         return p.timeWait;
       case 3:
         return p.finTimeout ?? Number.MAX_SAFE_INTEGER;
       default:
-        // a tail-loss probe first (one RTO), then the RTO backoff series (Linux; RFC 8985)
-        return Math.min(p.rto * 2 ** (p.tailLossProbe ? Math.max(0, sock.retries - 1) : sock.retries), p.rtoMax);
+        return rtoTimeout(p, sock.retries);
     }
   }
 
@@ -852,7 +852,7 @@ export class World {
     if (slot === SLOT_DATA_RTO) {
       if (!hasOutstanding(sock.tcb)) return;
       if (!probing) {
-        if (sock.retries >= this.profile.finRetries + (this.profile.tailLossProbe ? 1 : 0)) return this.apply(sock, 'GIVE_UP', cause);
+        if (sock.retries >= rtoRetryLimit(this.profile)) return this.apply(sock, 'GIVE_UP', cause);
         sock.retries++;
       }
       for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
@@ -861,8 +861,7 @@ export class World {
     }
     if (slot === SLOT_SYN_RTO || slot === SLOT_FIN_RTO) {
       const state = this.rfcState(sock);
-      const limit =
-        slot === SLOT_FIN_RTO ? this.profile.finRetries + (this.profile.tailLossProbe ? 1 : 0) : state === S.SYN_SENT ? this.profile.synRetries : this.profile.synAckRetries;
+      const limit = slot === SLOT_FIN_RTO ? rtoRetryLimit(this.profile) : synRetryLimit(this.profile, state === S.SYN_SENT);
       if (!(probing && slot === SLOT_FIN_RTO)) {
         if (sock.retries >= limit) return this.apply(sock, 'GIVE_UP', cause);
         sock.retries++;
