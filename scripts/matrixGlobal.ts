@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { ENDPOINT_EVENTS, type EndpointFeatures } from '../src/model/endpointMachine.js';
 import { EVENT_COUNT, tableFor, type TransitionTable } from '../src/model/compileTable.js';
-import { LINUX, RFC9293, featuresOf } from '../src/model/profile.js';
+import { LINUX, RFC9293, featureKey, featuresOf } from '../src/model/profile.js';
 import { MATRIX_DUMP_DIR } from './matrixDumps.js';
 
 const OUTPUT = 'docs/coverage-matrix.md';
@@ -26,7 +26,7 @@ const ENGINE_UNREACHABLE: Readonly<Record<string, string>> = {
 };
 
 function keyOf(f: EndpointFeatures): string {
-  return `${+f.orphanFinWait2Timeout}${+f.rstOnUnreadClose}${+f.rstEndsTimeWait}`;
+  return featureKey(f);
 }
 
 /** Leaves reachable from CLOSED through handled cells (xstate's graph, as compiled). */
@@ -103,7 +103,7 @@ function teardown(): void {
     }
   }
   const sections = [
-    { title: 'Profile `linux` (tcp_fin_timeout, RST on unread close, RST ends TIME_WAIT)', features: featuresOf(LINUX) },
+    { title: 'Profile `linux` (tcp_fin_timeout, RST on unread close, RST ends TIME_WAIT, delayed ACK of a FIN)', features: featuresOf(LINUX) },
     { title: 'Profile `rfc9293` (no FIN_WAIT_2 timeout)', features: featuresOf(RFC9293) },
   ].map(({ title, features }) => matrixFor(title, tableFor(features), merged.get(keyOf(features))));
   const text = [

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll } from 'vitest';
+import { featureKey } from '../src/model/profile.js';
 import { World } from '../src/sim/world.js';
 import { MATRIX_DUMP_DIR } from './matrixDumps.js';
 
@@ -18,7 +19,7 @@ const dir = MATRIX_DUMP_DIR;
     const dump: Record<string, number[]> = {};
     for (const [table, counts] of World.coverage ?? []) {
       const f = table.features;
-      dump[`${+f.orphanFinWait2Timeout}${+f.rstOnUnreadClose}${+f.rstEndsTimeWait}`] = Array.from(counts);
+      dump[featureKey(f)] = Array.from(counts);
     }
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`), JSON.stringify(dump));

@@ -150,7 +150,7 @@ function drive(connections: number, stepper: Stepper): BaselineResult {
     const fx = stepper.step(who, event);
     if (fx < 0) return;
     const peer = who ^ 1;
-    for (let t = 0; t < TIMERS.length; t++) if (fx & cancelTimerBit(TIMERS[t]!)) timerGen[who * 4 + t]! += 2;
+    for (let t = 0; t < TIMERS.length; t++) if (fx & cancelTimerBit(TIMERS[t]!)) timerGen[who * TIMERS.length + t]! += 2;
     if (fx & ACTION_BIT.sendSyn) agenda.push(now + LATENCY, peer, WIRE_SYN, 0);
     if (fx & ACTION_BIT.sendSynAck) agenda.push(now + LATENCY, peer, WIRE_SYN_ACK, 0);
     if (fx & ACTION_BIT.sendFin) agenda.push(now + LATENCY, peer, WIRE_FIN, 0);
@@ -159,8 +159,8 @@ function drive(connections: number, stepper: Stepper): BaselineResult {
     if (fx & ACTION_BIT.notifyEof && (who & 1) === 1) agenda.push(now, who, E.CLOSE!, 0); // server reads EOF, closes
     for (let t = 0; t < TIMERS.length; t++) {
       if (fx & startTimerBit(TIMERS[t]!)) {
-        const g = (timerGen[who * 4 + t]! += 2) | 1;
-        timerGen[who * 4 + t] = g;
+        const g = (timerGen[who * TIMERS.length + t]! += 2) | 1;
+        timerGen[who * TIMERS.length + t] = g;
         agenda.push(now + TIMER_US[t]!, who, TIMER_CODE + t, g);
       }
     }
@@ -186,8 +186,8 @@ function drive(connections: number, stepper: Stepper): BaselineResult {
       }
     } else if (code >= TIMER_CODE) {
       const t = code - TIMER_CODE;
-      if (timerGen[who * 4 + t] === out.gen) {
-        timerGen[who * 4 + t] = out.gen + 1;
+      if (timerGen[who * TIMERS.length + t] === out.gen) {
+        timerGen[who * TIMERS.length + t] = out.gen + 1;
         perform(who, EVENT_INDEX[`TIMEOUT_${TIMERS[t]!}` as EndpointEvent], now);
       }
     } else perform(who, code, now);

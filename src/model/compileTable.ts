@@ -15,6 +15,7 @@ import {
   type EndpointMachine,
   type TimerName,
 } from './endpointMachine.js';
+import { featureKey } from './profile.js';
 import { TCP_STATES, type TcpState } from './states.js';
 
 /** Bit of an action in an effect mask. */
@@ -221,7 +222,7 @@ const cache = new Map<string, TransitionTable>();
 
 /** The compiled table for `features`, compiled once per process. */
 export function tableFor(features: EndpointFeatures): TransitionTable {
-  const key = `${+features.orphanFinWait2Timeout}${+features.rstOnUnreadClose}${+features.rstEndsTimeWait}`;
+  const key = featureKey(features);
   let table = cache.get(key);
   if (!table) {
     table = compileTable(features);

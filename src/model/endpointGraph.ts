@@ -41,6 +41,7 @@ const EVENT_TEXT: Readonly<Record<EndpointEvent, string>> = {
   TIMEOUT_finRto: 'RTO',
   TIMEOUT_twoMsl: '2MSL timeout',
   TIMEOUT_finWait2: 'tcp_fin_timeout',
+  TIMEOUT_delAck: 'delayed ACK',
   GIVE_UP: 'retries spent',
 };
 

@@ -34,10 +34,10 @@ export const SEGMENT_EVENTS = [
 ] as const;
 
 /** Named timers (xstate `after` delays); their durations come from the OS profile. */
-export const TIMERS = ['synRto', 'finRto', 'twoMsl', 'finWait2'] as const;
+export const TIMERS = ['synRto', 'finRto', 'twoMsl', 'finWait2', 'delAck'] as const;
 
 /** Events of an expired timer, plus GIVE_UP when a retransmission timer has no retries left. */
-export const TIMER_EVENTS = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2', 'GIVE_UP'] as const;
+export const TIMER_EVENTS = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2', 'TIMEOUT_delAck', 'GIVE_UP'] as const;
 
 /** Every abstract event the endpoint reacts to, in table column order. */
 export const ENDPOINT_EVENTS = [...APP_EVENTS, ...SEGMENT_EVENTS, ...TIMER_EVENTS] as const;
@@ -75,6 +75,12 @@ export interface EndpointFeatures {
   readonly rstOnUnreadClose: boolean;
   /** A RST ends TIME_WAIT (Linux with tcp_rfc1337=0, RFC 9293 §3.10.7.4); RFC 1337 says ignore it. */
   readonly rstEndsTimeWait: boolean;
+  /**
+   * A FIN received in ESTABLISHED is ACKed after the delayed-ACK timer, not at once: Linux's
+   * tcp_fin() puts the socket in pingpong mode, so a program that closes within the delay sends
+   * its FIN with the ACK (measured on loopback: ACK 41–44 ms after the FIN). RFC 9293 ACKs at once.
+   */
+  readonly delayedFinAck: boolean;
 }
 
 /** Input events of the machine: the abstract events, or xstate's own delayed `after` events. */
@@ -165,8 +171,11 @@ export function createEndpointMachine(features: EndpointFeatures) {
           SHUTDOWN: { target: 'FIN_WAIT_1.attached', actions: 'sendFin' },
           // SO_LINGER 0 + close(): send RST, delete the TCB (RFC 9293 §3.10.5)
           ABORT: { target: 'CLOSED', actions: 'sendRst' },
-          // FIN: ACK it, tell the reader EOF, enter CLOSE_WAIT (RFC 9293 §3.10.7.4, eighth check)
-          FIN: { target: 'CLOSE_WAIT', actions: ['sendAck', 'notifyEof'] },
+          // FIN: ACK it, tell the reader EOF, enter CLOSE_WAIT (RFC 9293 §3.10.7.4, eighth check);
+          // Linux delays that ACK (CLOSE_WAIT's delAck timer)
+          FIN: features.delayedFinAck
+            ? { target: 'CLOSE_WAIT', actions: 'notifyEof' }
+            : { target: 'CLOSE_WAIT', actions: ['sendAck', 'notifyEof'] },
           // in-order data: queue it for the reader and ACK it (RFC 9293 §3.10.7.4, seventh check)
           DATA: { actions: 'sendAck' },
           // unacceptable or duplicate segment: re-ACK (RFC 9293 §3.10.7.4, first check)
@@ -271,7 +280,11 @@ export function createEndpointMachine(features: EndpointFeatures) {
         },
       },
       CLOSE_WAIT: {
-        // no timer: CLOSE_WAIT lasts until the program closes (RFC 9293 §3.10.4; Linux has none either)
+        // no timer ends CLOSE_WAIT: it lasts until the program closes (RFC 9293 §3.10.4; Linux has none either).
+        // Linux ACKs the FIN that brought it here after the delayed-ACK timer (tcp_fin: pingpong
+        // mode; tcp_send_delayed_ack, TCP_ATO_MIN 40 ms) unless a segment of ours carries it
+        // first — the FIN of a close() or data of a write(); leaving the state cancels the timer
+        ...(features.delayedFinAck ? { after: { delAck: { actions: 'sendAck' } } } : {}),
         on: {
           // close(): send FIN, enter LAST_ACK (RFC 9293 §3.10.4, CLOSE-WAIT)
           CLOSE: { target: 'LAST_ACK', actions: 'sendFin' },

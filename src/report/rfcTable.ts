@@ -52,6 +52,7 @@ export interface RfcTableOptions {
 interface Change {
   readonly side: Side;
   readonly to: TcpState;
+  readonly at: number;
 }
 
 interface Annotation {
@@ -93,6 +94,7 @@ const SHOWN_CALLS: ReadonlySet<AppCall> = new Set(['connect', 'listen', 'accept'
 const TIMER_TEXT: Readonly<Record<string, string>> = {
   twoMsl: '2 MSL',
   finWait2: 'FIN-WAIT-2 timeout',
+  delAck: 'delayed ACK',
   synRto: 'RTO',
   finRto: 'RTO',
   dataRto: 'RTO',
@@ -257,7 +259,7 @@ export function rfcTable(trace: Trace, conn: number, opts: RfcTableOptions = {})
       case 'state': {
         const side = view.sideOfSocket(event.socket);
         if (side === undefined) return;
-        const change: Change = { side, to: event.to };
+        const change: Change = { side, to: event.to, at: event.at };
         const cause = event.cause;
         if (cause.by === 'segment') {
           const row = arrivalOfSegment.get(cause.segmentId);
@@ -307,12 +309,24 @@ function layout(
 ): string {
   const current: Record<Side, TcpState> = { ...initial };
   const shown: Record<Side, TcpState> = { ...initial };
+  /** When each side entered its current state. */
+  const since: Record<Side, number | undefined> = { A: undefined, B: undefined };
   const apply = (changes: readonly Change[]): void => {
-    for (const c of changes) current[c.side] = c.to;
+    for (const c of changes) {
+      current[c.side] = c.to;
+      since[c.side] = c.at;
+    }
   };
   const changedState = (side: Side): string => (current[side] !== shown[side] ? RFC_SPELLING[current[side]] : '');
-  const stateRow = (number: number | undefined): OutRow => {
-    const row: OutRow = { ...(number !== undefined ? { number } : {}), left: changedState('A'), right: changedState('B') };
+  /** A row of states not shown yet; one that starts a line has the time the later of them was entered. */
+  const stateRow = (number: number | undefined, timed = number !== undefined): OutRow => {
+    const times = (['A', 'B'] as const).flatMap((side) => (timed && current[side] !== shown[side] && since[side] !== undefined ? [since[side]] : []));
+    const row: OutRow = {
+      ...(number !== undefined ? { number } : {}),
+      ...(times.length > 0 ? { at: Math.max(...times) } : {}),
+      left: changedState('A'),
+      right: changedState('B'),
+    };
     shown.A = current.A;
     shown.B = current.B;
     return row;
@@ -352,7 +366,7 @@ function layout(
       rows.push({ ...numberOnce(), at: body.at, left: cell('A'), right: cell('B'), segment, notes: body.notes });
     });
     if (line.body.length === 0 && (current.A !== shown.A || current.B !== shown.B)) {
-      rows.push({ ...stateRow(undefined), ...numberOnce() });
+      rows.push({ ...stateRow(undefined, rows.length === 0), ...numberOnce() });
     }
     if (rows.length > 0) blocks.push(rows);
   }

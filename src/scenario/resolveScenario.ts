@@ -156,6 +156,7 @@ class Resolver {
       ...(p.tailLossProbe === undefined ? {} : { tailLossProbe: p.tailLossProbe }),
       ...(p.synLinearTimeouts === undefined ? {} : { synLinearTimeouts: p.synLinearTimeouts }),
       ...(p.rcvBuf === undefined ? {} : { rcvBuf: p.rcvBuf }),
+      ...(p.delAck === undefined ? {} : { delAck: p.delAck === 'never' ? null : this.duration(p.delAck, ['profile', 'delAck'], 0) }),
     };
     for (const key of ['synRto', 'rto', 'rtoMax'] as const) {
       if (overrides[key] === 0) this.fail(['profile', key], 'a timeout longer than 0', '0', 'a zero retransmission timeout would retransmit forever at one instant');

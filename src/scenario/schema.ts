@@ -73,6 +73,10 @@ const profileObject = z
     rstOnUnreadClose: z.boolean(says('true or false')).optional().describe('close() with unread data sends RST (RFC 2525 §2.17).'),
     rstEndsTimeWait: z.boolean(says('true or false')).optional().describe('A RST received in TIME_WAIT ends it (tcp_rfc1337=0).'),
     tailLossProbe: z.boolean(says('true or false')).optional().describe('A tail-loss probe precedes the RTO series (tcp_early_retrans=3; linux true).'),
+    delAck: z
+      .union([duration, z.literal('never')], says(`${DURATION_PHRASE}, or never`))
+      .optional()
+      .describe('Delay before ACKing a FIN received in ESTABLISHED (linux 40ms, TCP_ATO_MIN); never = ACK at once (rfc9293).'),
     rcvBuf: int(1, 1 << 30, 'a buffer size in bytes, 1..2^30').optional().describe('Receive buffer in bytes; unread data beyond it closes the window (linux 131072).'),
   })
   .describe('A profile with overrides.');

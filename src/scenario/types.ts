@@ -38,6 +38,8 @@ export interface ProfileOverrides {
   readonly rstEndsTimeWait?: boolean;
   /** A tail-loss probe precedes the RTO series (Linux net.ipv4.tcp_early_retrans = 3). */
   readonly tailLossProbe?: boolean;
+  /** Delay before ACKing a FIN received in ESTABLISHED; null = at once (Linux TCP_ATO_MIN 40 ms). */
+  readonly delAck?: Micros | null;
   /** Receive buffer in bytes; unread data beyond it closes the window (net.ipv4.tcp_rmem). */
   readonly rcvBuf?: number;
 }

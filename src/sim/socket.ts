@@ -7,8 +7,8 @@ import type { Endpoint } from '../model/segment.js';
 import { createTcb, type Tcb } from '../model/tcb.js';
 import type { Errno } from './trace.js';
 
-/** Slot number of each engine timer (the machine's four, then data retransmission). */
-export const TIMER_SLOTS = ['synRto', 'finRto', 'twoMsl', 'finWait2', 'dataRto'] as const;
+/** Slot number of each engine timer (the machine's five, then data retransmission). */
+export const TIMER_SLOTS = ['synRto', 'finRto', 'twoMsl', 'finWait2', 'delAck', 'dataRto'] as const;
 
 /** One of the engine's timer slots. */
 export type TimerSlot = (typeof TIMER_SLOTS)[number];
@@ -47,6 +47,7 @@ export class Socket {
   finRtoTimer: TimerLink | null = null;
   twoMslTimer: TimerLink | null = null;
   finWait2Timer: TimerLink | null = null;
+  delAckTimer: TimerLink | null = null;
   dataRtoTimer: TimerLink | null = null;
   /** Consecutive retransmissions for the running retransmission timer. */
   retries = 0;
@@ -88,6 +89,8 @@ export function timerOf(sock: Socket, slot: number): TimerLink | null {
       return sock.twoMslTimer;
     case 3:
       return sock.finWait2Timer;
+    case 4:
+      return sock.delAckTimer;
     default:
       return sock.dataRtoTimer;
   }
@@ -107,6 +110,9 @@ export function setTimerOf(sock: Socket, slot: number, link: TimerLink | null): 
       break;
     case 3:
       sock.finWait2Timer = link;
+      break;
+    case 4:
+      sock.delAckTimer = link;
       break;
     default:
       sock.dataRtoTimer = link;

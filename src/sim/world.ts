@@ -119,11 +119,12 @@ class TimerItem implements TimerLink {
 const UNTRACED_CAUSE: StateCause = { by: 'segment', segmentId: -1 };
 const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<TcpState, number>;
 const ERRNOS: readonly Errno[] = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN'];
-const TIMEOUT_EVENT: readonly EndpointEvent[] = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2'];
+const TIMEOUT_EVENT: readonly EndpointEvent[] = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2', 'TIMEOUT_delAck'];
 const SLOT_SYN_RTO = 0;
 const SLOT_FIN_RTO = 1;
 const SLOT_TWO_MSL = 2;
-const SLOT_DATA_RTO = 4;
+const SLOT_DEL_ACK = 4;
+const SLOT_DATA_RTO = 5;
 const CANCEL_BITS = TIMERS.map((t) => cancelTimerBit(t));
 const START_BITS = TIMERS.map((t) => startTimerBit(t));
 const CANCEL_MASK = CANCEL_BITS.reduce((m, b) => m | b, 0);
@@ -819,6 +820,8 @@ export class World {
         return p.timeWait;
       case 3:
         return p.finTimeout ?? Number.MAX_SAFE_INTEGER;
+      case SLOT_DEL_ACK:
+        return p.delAck ?? 0;
       default:
         return rtoTimeout(p, sock.retries);
     }
@@ -960,6 +963,8 @@ export class World {
   }
 
   private sendSegment(sock: Socket, seq: number, ack: number, flags: number, payload: string, retransmission: boolean): void {
+    // any segment carrying the ACK makes a delayed one unnecessary (Linux tcp_event_ack_sent)
+    if (sock.delAckTimer !== null && flags & ACK) this.disarmTimer(sock, SLOT_DEL_ACK);
     const segment: Segment = { src: sock.local, dst: sock.remote, seq, ack, flags, payload, window: this.freeSpace(sock) };
     this.put(sock.id, segment, sock.conn, retransmission);
   }

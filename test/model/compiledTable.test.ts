@@ -3,11 +3,12 @@ import { transition, type AnyMachineSnapshot } from 'xstate';
 import { ENDPOINT_EVENTS, TIMERS, createEndpointMachine, type EndpointFeatures } from '../../src/model/endpointMachine.js';
 import { EVENT_COUNT, decodeEffects, machineLeaves, snapshotIn, tableFor } from '../../src/model/compileTable.js';
 
-/** All eight combinations of the profile features. */
-const FEATURE_SETS: EndpointFeatures[] = [0, 1, 2, 3, 4, 5, 6, 7].map((bits) => ({
+/** All sixteen combinations of the profile features. */
+const FEATURE_SETS: EndpointFeatures[] = Array.from({ length: 16 }, (_, bits) => ({
   orphanFinWait2Timeout: (bits & 1) !== 0,
   rstOnUnreadClose: (bits & 2) !== 0,
   rstEndsTimeWait: (bits & 4) !== 0,
+  delayedFinAck: (bits & 8) !== 0,
 }));
 
 /** Leaf name of a snapshot value, written independently of compileTable's leafOf. */
@@ -59,19 +60,33 @@ describe('the compiled table', () => {
         });
       });
     }
-    expect(cells).toBe(8 * 13 * ENDPOINT_EVENTS.length);
-    expect(handled).toBeGreaterThan(8 * 80);
+    expect(cells).toBe(16 * 13 * ENDPOINT_EVENTS.length);
+    expect(handled).toBeGreaterThan(16 * 80);
   });
 
-  it('names only the four machine timers', () => {
-    expect([...TIMERS]).toEqual(['synRto', 'finRto', 'twoMsl', 'finWait2']);
+  it('names only the five machine timers', () => {
+    expect([...TIMERS]).toEqual(['synRto', 'finRto', 'twoMsl', 'finWait2', 'delAck']);
   });
 
   it('has the FIN_WAIT_2 timeout only where the profile has one', () => {
-    const withTimer = tableFor({ orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true });
-    const without = tableFor({ orphanFinWait2Timeout: false, rstOnUnreadClose: true, rstEndsTimeWait: true });
+    const withTimer = tableFor({ orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true, delayedFinAck: true });
+    const without = tableFor({ orphanFinWait2Timeout: false, rstOnUnreadClose: true, rstEndsTimeWait: true, delayedFinAck: true });
     const cell = (t: typeof withTimer) => t.leafIndex('FIN_WAIT_2.orphaned') * EVENT_COUNT + ENDPOINT_EVENTS.indexOf('TIMEOUT_finWait2');
     expect(withTimer.handled[cell(withTimer)]).toBe(1);
     expect(without.handled[cell(without)]).toBe(0);
+  });
+
+  it('delays the ACK of a FIN received in ESTABLISHED only where the profile does, and sends it when the delAck timer of CLOSE_WAIT expires', () => {
+    const delayed = tableFor({ orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true, delayedFinAck: true });
+    const prompt = tableFor({ orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true, delayedFinAck: false });
+    const fin = (t: typeof delayed) => decodeEffects(t.effects[t.leafIndex('ESTABLISHED') * EVENT_COUNT + ENDPOINT_EVENTS.indexOf('FIN')]!);
+    expect(fin(delayed)).toEqual({ cancel: [], actions: ['notifyEof'], start: ['delAck'] });
+    expect(fin(prompt)).toEqual({ cancel: [], actions: ['sendAck', 'notifyEof'], start: [] });
+    const expiry = delayed.leafIndex('CLOSE_WAIT') * EVENT_COUNT + ENDPOINT_EVENTS.indexOf('TIMEOUT_delAck');
+    expect(delayed.next[expiry]).toBe(delayed.leafIndex('CLOSE_WAIT'));
+    expect(decodeEffects(delayed.effects[expiry]!).actions).toEqual(['sendAck']);
+    // close() before the delay is up: the FIN carries the ACK, the timer is cancelled
+    const close = decodeEffects(delayed.effects[delayed.leafIndex('CLOSE_WAIT') * EVENT_COUNT + ENDPOINT_EVENTS.indexOf('CLOSE')]!);
+    expect(close).toEqual({ cancel: ['delAck'], actions: ['sendFin'], start: ['finRto'] });
   });
 });

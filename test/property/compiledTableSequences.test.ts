@@ -14,9 +14,10 @@ const featuresArb: fc.Arbitrary<EndpointFeatures> = fc.record({
   orphanFinWait2Timeout: fc.boolean(),
   rstOnUnreadClose: fc.boolean(),
   rstEndsTimeWait: fc.boolean(),
+  delayedFinAck: fc.boolean(),
 });
 
-const LEAVES = machineLeaves(createEndpointMachine({ orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true }));
+const LEAVES = machineLeaves(createEndpointMachine({ orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true, delayedFinAck: true }));
 
 describe('compiled table', () => {
   it('follows the xstate machine step for step on random event sequences from every state', () => {

@@ -126,7 +126,7 @@ describe('the fd table', () => {
     world.accept(srv, listenFd);
     world.close(cli, fd);
     expect(world.fdsInUse(cli)).toBe(3);
-    world.runUntil(20 * MS);
+    world.runUntil(60 * MS); // past the server's delayed ACK of the FIN
     const orphan = world.sockets().find((s) => s.process === 'client')!;
     expect(orphan).toMatchObject({ state: 'FIN_WAIT_2', orphaned: true, fd: -1 });
   });
@@ -139,7 +139,7 @@ describe('the fd table', () => {
     world.accept(srv, listenFd);
     world.accept(srv, listenFd);
     world.exit(cli);
-    world.runUntil(20 * MS);
+    world.runUntil(60 * MS); // past the server's delayed ACK of the FIN
     expect(world.fdsInUse(cli)).toBe(3);
     expect(world.stateCounts(cli)).toEqual({ FIN_WAIT_2: 2 });
     expect(world.stateCounts(srv)).toEqual({ LISTEN: 1, CLOSE_WAIT: 2 });

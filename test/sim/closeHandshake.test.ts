@@ -1,13 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import { LINUX, RFC9293, resolveProfile } from '../../src/model/profile.js';
+import { ACK, FIN, PSH } from '../../src/model/segment.js';
 import { MS, SECOND, connectedPair } from './pair.js';
+
+/** Linux's delayed ACK of a FIN received in ESTABLISHED (TCP_ATO_MIN). */
+const DEL_ACK = LINUX.delAck!;
+
+describe('ESTABLISHED, receiving a FIN (Linux delays the ACK)', () => {
+  it('ACKs the FIN when the delayed-ACK timer expires: the closer waits in FIN_WAIT_1 until then', () => {
+    const p = connectedPair();
+    const t0 = p.world.now;
+    p.world.close(p.client, p.clientFd);
+    p.advance(MS + DEL_ACK);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_1', server: 'CLOSE_WAIT' });
+    p.advance(MS);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+    expect(p.sends('server').filter((s) => s.at > t0)).toEqual([{ at: t0 + MS + DEL_ACK, flags: ACK, payload: '' }]);
+    expect(p.history('client').find((h) => h.to === 'FIN_WAIT_2')!.at - t0).toBe(MS + DEL_ACK + MS);
+  });
+
+  it('a close() within the delay sends the ACK with the FIN: three segments, FIN_WAIT_1 straight to TIME_WAIT', () => {
+    const p = connectedPair();
+    const t0 = p.world.now;
+    p.world.close(p.client, p.clientFd);
+    p.advance(10 * MS);
+    p.world.close(p.server, p.serverFd);
+    p.advance(DEL_ACK + 5 * MS);
+    expect(p.states()).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
+    expect(p.sends('server').filter((s) => s.at > t0).map((s) => s.flags)).toEqual([FIN | ACK]);
+    expect(p.history('client').map((h) => h.to).slice(-2)).toEqual(['FIN_WAIT_1', 'TIME_WAIT']);
+    expect(p.history('server').map((h) => h.to).slice(-3)).toEqual(['CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
+  });
+
+  it('a write() within the delay carries the ACK: no pure ACK follows', () => {
+    const p = connectedPair();
+    const t0 = p.world.now;
+    p.world.shutdown(p.client, p.clientFd);
+    p.advance(10 * MS);
+    p.world.write(p.server, p.serverFd, 'last words\n');
+    p.advance(DEL_ACK + 5 * MS);
+    expect(p.sends('server').filter((s) => s.at > t0).map((s) => s.flags)).toEqual([PSH | ACK]);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+  });
+
+  it('rfc9293 profile: the FIN is ACKed at once', () => {
+    const p = connectedPair({ profile: RFC9293 });
+    const t0 = p.world.now;
+    p.world.close(p.client, p.clientFd);
+    p.advance(2 * MS);
+    expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
+    expect(p.sends('server').filter((s) => s.at > t0)).toEqual([{ at: t0 + MS, flags: ACK, payload: '' }]);
+  });
+});
 
 describe('ESTABLISHED', () => {
   it('normal close: the active closer sits in TIME_WAIT for exactly the profile TIME_WAIT, then CLOSED', () => {
     const p = connectedPair();
     const t0 = p.world.now;
     p.world.close(p.client, p.clientFd);
-    p.advance(5 * MS);
+    p.advance(DEL_ACK + 5 * MS);
     expect(p.states()).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
     p.world.close(p.server, p.serverFd);
     p.advance(5 * MS);
@@ -18,7 +69,7 @@ describe('ESTABLISHED', () => {
     const closed = p.history('client').find((h) => h.to === 'CLOSED')!.at;
     expect(closed - timeWait).toBe(LINUX.timeWait);
     expect(p.history('client').map((h) => h.to)).toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT', 'CLOSED']);
-    expect(timeWait - t0).toBe(5 * MS + MS);
+    expect(timeWait - t0).toBe(DEL_ACK + 5 * MS + MS);
   });
 
   it('normal close: the passive closer goes CLOSE_WAIT, LAST_ACK, CLOSED one round trip after its close', () => {
@@ -71,7 +122,7 @@ describe('ESTABLISHED', () => {
     p.world.write(p.client, p.clientFd, 'never read\n');
     p.advance(5 * MS);
     p.world.close(p.server, p.serverFd);
-    p.advance(5 * MS);
+    p.advance(DEL_ACK + 5 * MS);
     expect(p.states()).toEqual({ client: 'CLOSE_WAIT', server: 'FIN_WAIT_2' });
   });
 });
@@ -165,7 +216,7 @@ describe('FIN_WAIT_2', () => {
   it('an orphaned FIN_WAIT_2 expires after tcp_fin_timeout', () => {
     const p = connectedPair();
     p.world.close(p.client, p.clientFd);
-    p.advance(5 * MS);
+    p.advance(DEL_ACK + 5 * MS);
     const entered = p.history('client').find((h) => h.to === 'FIN_WAIT_2')!.at;
     p.advance(LINUX.finTimeout!);
     expect(p.states()).toEqual({ client: 'CLOSED', server: 'CLOSE_WAIT' });

@@ -61,6 +61,13 @@ export function connectedPair(options: PairOptions = {}) {
         .events.filter((e): e is Extract<TraceEvent, { kind: 'state' }> => e.kind === 'state' && e.socket === socketIds[side])
         .map((e) => ({ at: e.at, to: e.to }));
     },
+    /** Segments a side sent, with the time of each (flags as in segment.ts). */
+    sends(side: 'client' | 'server'): Array<{ at: number; flags: number; payload: string }> {
+      return world
+        .trace()
+        .events.filter((e): e is Extract<TraceEvent, { kind: 'send' }> => e.kind === 'send' && e.socket === socketIds[side])
+        .map((e) => ({ at: e.at, flags: e.segment.flags, payload: e.segment.payload }));
+    },
     /** Times at which a side sent a segment carrying FIN. */
     finSends(side: 'client' | 'server'): number[] {
       return world
