@@ -10,7 +10,8 @@
  * it holds the scenario's `baselineFds` (Python itself holds 3: stdin/out/err), so its table is
  * baseline + listener + connections, as in the model. Reads take exactly what a step asks with
  * MSG_PEEK (unread bytes stay in the kernel, so close() with unread data sends RST by itself).
- * Same line protocol as programRunner.ts (JSON messages on stdout, `go <t0>` on stdin).
+ * Same line protocol as programRunner.ts (JSON messages on stdout; on stdin the spec as one JSON
+ * line, then `go <t0>`); argv holds only the baseline and the accept retry.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +22,11 @@ import { runSyncQuiet } from './runCommand.js';
 const SOURCE = String.raw`
 import errno, json, os, socket, struct, sys, threading, time
 
-spec = json.loads(sys.argv[1])
+# the spec is the first line on stdin (argv holds at most 128 KiB per argument)
+spec = json.loads(sys.stdin.buffer.readline().decode('utf-8'))
 server = spec['server']
-baseline = int(sys.argv[2])
-retry = None if sys.argv[3] == 'never' else int(sys.argv[3]) / 1e6
+baseline = int(sys.argv[1])
+retry = None if sys.argv[2] == 'never' else int(sys.argv[2]) / 1e6
 out_lock = threading.Lock()
 t0 = [time.time() * 1000]
 
@@ -126,8 +128,8 @@ def dispatch(s):
     threading.Thread(target=run, args=(s,), daemon=True).start()
 
 def stdin_reader():
-    for line in sys.stdin:
-        if line.startswith('go '):
+    for line in sys.stdin.buffer:
+        if line.startswith(b'go '):
             t0[0] = float(line[3:])
     os._exit(0)
 

@@ -224,24 +224,32 @@ function startClients(spec: RunnerSpec): void {
   }
 }
 
+/**
+ * The spec arrives as the first line on stdin (a JSON document: JSON.stringify never emits a raw
+ * newline), not in argv: a scenario writing 512 KiB of filler makes an argument longer than
+ * Linux's MAX_ARG_STRLEN (128 KiB) and spawn fails with E2BIG. Then `go <t0>` starts the clock;
+ * stdin closing (the parent went away) ends the run.
+ */
 function main(): void {
-  const spec = JSON.parse(process.argv[2] ?? '{}') as RunnerSpec;
-  serve(spec);
-  if (spec.server === undefined) send({ ev: 'ready' });
+  let spec: RunnerSpec | undefined;
   let input = '';
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk: string) => {
     input += chunk;
-    const nl = input.indexOf('\n');
-    if (nl < 0) return;
-    const line = input.slice(0, nl);
-    input = input.slice(nl + 1);
-    if (line.startsWith('go ')) {
-      t0 = Number(line.slice(3));
-      startClients(spec);
+    let nl: number;
+    while ((nl = input.indexOf('\n')) >= 0) {
+      const line = input.slice(0, nl);
+      input = input.slice(nl + 1);
+      if (spec === undefined) {
+        spec = JSON.parse(line) as RunnerSpec;
+        serve(spec);
+        if (spec.server === undefined) send({ ev: 'ready' });
+      } else if (line.startsWith('go ')) {
+        t0 = Number(line.slice(3));
+        startClients(spec);
+      }
     }
   });
-  // the parent going away ends the run
   process.stdin.on('end', () => process.exit(0));
 }
 

@@ -21,7 +21,7 @@ import { observeProcNetTcp } from './procNetTcp.js';
 import { spawnRunChild } from './runChild.js';
 import { runSyncQuiet } from './runCommand.js';
 import type { RunnerMessage, RunnerSpec, RunnerTarget } from './runnerProtocol.js';
-import { GO_PREFIX } from './runnerProtocol.js';
+import { GO_PREFIX, specLine } from './runnerProtocol.js';
 import { runnerScript } from './runnerScript.js';
 import { nftTablePrefix, runTagFor } from './runTag.js';
 import { rowTouchesPorts, type SocketRow } from './socketRow.js';
@@ -324,8 +324,8 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     const runtime = posix.has(p.name) ? ('posix' as const) : ('node' as const);
     const program: [string, ...string[]] =
       runtime === 'posix' && python !== null
-        ? [python, '-I', posixServerScript(registry), JSON.stringify(spec), String(p.baselineFds), p.server?.acceptRetry == null ? 'never' : String(p.server.acceptRetry)]
-        : [process.execPath, script, JSON.stringify(spec)];
+        ? [python, '-I', posixServerScript(registry), String(p.baselineFds), p.server?.acceptRetry == null ? 'never' : String(p.server.acceptRetry)]
+        : [process.execPath, script];
     const argv: [string, ...string[]] = limit === null ? program : ['prlimit', `--nofile=${limit}:${limit}`, ...program];
     const child = spawnRunChild(registry, argv, { runTag, netns: netns ?? undefined, stdio: ['pipe', 'pipe', 'pipe'] });
     const entry: Child = {
@@ -364,6 +364,8 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       entry.waiters.splice(0).forEach((w) => w());
     });
     child.stdin?.on('error', () => undefined);
+    // the spec goes on stdin, not argv: one argument is at most 128 KiB (E2BIG beyond)
+    child.stdin?.write(specLine(spec));
   }
   function onMessage(entry: Child, message: RunnerMessage): void {
     switch (message.ev) {

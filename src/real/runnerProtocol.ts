@@ -1,7 +1,7 @@
 /**
  * What the parent of a real-mode run tells each program child (one child per scenario process)
- * and what the child reports back, one JSON object per line on its stdout. Types only: the child
- * script imports nothing but Node built-ins, so it can run on its own.
+ * and what the child reports back, one JSON object per line on its stdout. The child script
+ * imports only types from here (nothing but Node built-ins at run time), so it can run on its own.
  */
 import type { Step } from '../scenario/types.js';
 
@@ -49,3 +49,12 @@ export type RunnerMessage =
 
 /** The line the parent writes on a child's stdin to start the clock: `go <t0 epoch ms>`. */
 export const GO_PREFIX = 'go ';
+
+/**
+ * What the parent writes first on a child's stdin: its RunnerSpec as one line of JSON (argv is
+ * too small: one argument is at most 128 KiB on Linux, and a `write: { bytes: 524288 }` step is
+ * 512 KiB). Nothing goes to disk, so there is nothing to clean up, even if the parent is killed.
+ */
+export function specLine(spec: RunnerSpec): string {
+  return `${JSON.stringify(spec)}\n`;
+}
