@@ -11,6 +11,7 @@ import { findPython } from '../../src/real/posixServer.js';
 import { realCheck, type RealCheckResult } from '../../src/real/realCheck.js';
 import { loadScenarioFile } from '../../src/scenario/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import type { TcpState } from '../../src/model/states.js';
 import { osSkipReason, skipOs } from './osSupport.js';
 
 const noPython = findPython() === null;
@@ -30,6 +31,19 @@ async function check(scenario: Scenario, timeScale = 1): Promise<RealCheckResult
 }
 
 const last = (r: RealCheckResult): Record<string, number> => r.check.samples.at(-1)?.os ?? {};
+
+/** The kernel states one connection end went through (consecutive repeats folded), from the close on. */
+function kernelHistory(r: RealCheckResult, end: 'server' | 'client', port: number): TcpState[] {
+  const states: TcpState[] = [];
+  for (const sample of r.run.samples) {
+    const row = sample.rows.find((x) => x.state !== 'LISTEN' && (end === 'server' ? x.local.port === port : x.remote.port === port));
+    const state = row?.state ?? 'CLOSED';
+    if (states.at(-1) !== state) states.push(state);
+  }
+  // the first sample can still see the handshake (the close follows it by microseconds)
+  while (states.length > 0 && ['CLOSED', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED'].includes(states[0] ?? '')) states.shift();
+  return states;
+}
 
 describe.skipIf(skipOs)(`teaching scenarios on real sockets${osSkipReason === undefined ? '' : ` (${osSkipReason})`}`, () => {
   it('close-with-unread-data: RST, no TIME_WAIT, ECONNRESET', async () => {
@@ -65,6 +79,19 @@ describe.skipIf(skipOs)(`teaching scenarios on real sockets${osSkipReason === un
     const r = await check({ ...shortened('backlog-overflow', 11_000_000), sample: { every: 1_000_000, until: 11_000_000 } });
     expect(r.run.processes.find((p) => p.name === 'server')?.accepted).toBe(2);
     expect(last(r).SYN_SENT).toBe(5);
+  }, 20_000);
+
+  it('simultaneous-close-loopback, until 5.6 s: both FIN_WAIT_1 at once, then server FIN_WAIT_1 → CLOSING → TIME_WAIT, client FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT', async () => {
+    // 512 KiB writes: the programs' specs are larger than one argv string may be (E2BIG); they go on stdin.
+    // Samples every 0.7 s stay ≥ 100 ms away from the transitions at 2 s (server reads) and 4 s (client reads).
+    const r = await check({ ...shortened('simultaneous-close-loopback', 5_600_000), sample: { every: 700_000, until: 5_600_000 } });
+    const port = r.run.scenario.processes.find((p) => p.name === 'server')?.server?.port ?? 8888;
+    expect(r.check.samples.some((s) => s.os.FIN_WAIT_1 === 2)).toBe(true);
+    expect(kernelHistory(r, 'server', port)).toEqual(['FIN_WAIT_1', 'CLOSING', 'TIME_WAIT']);
+    expect(kernelHistory(r, 'client', port)).toEqual(['FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
+    expect(last(r)).toEqual({ LISTEN: 1, TIME_WAIT: 2 });
+    expect(r.check.timers.length).toBeGreaterThan(0);
+    for (const p of r.run.processes) expect(p.errors).toEqual({});
   }, 20_000);
 
   it.skipIf(!article)(`article-java-forgot-close, 200 clients, time scale 0.1${article ? '' : ' (opt-in: TCPSIM_REAL_ARTICLE=1, ≈85 s)'}`, async () => {
