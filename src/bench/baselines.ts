@@ -24,7 +24,12 @@ import { ENDPOINT_EVENTS, TIMERS, createEndpointMachine, type EndpointEvent } fr
 import { LINUX, featuresOf } from '../model/profile.js';
 
 const LATENCY = 50;
-const TIMER_US = [LINUX.synRto, LINUX.rto, LINUX.timeWait, LINUX.finTimeout ?? 0];
+/** Duration of each machine timer (TIMERS order) under the linux profile. */
+const TIMER_US: readonly number[] = TIMERS.map((t) => {
+  const us = { synRto: LINUX.synRto, finRto: LINUX.rto, twoMsl: LINUX.timeWait, finWait2: LINUX.finTimeout, delAck: LINUX.delAck }[t];
+  if (us === null) throw new Error(`baseline: the linux profile has no ${t} timer`);
+  return us;
+});
 const E = EVENT_INDEX;
 /** Agenda codes ≥ TIMER_CODE are timers; below are table events delivered as they are. */
 const TIMER_CODE = 1000;
@@ -177,7 +182,11 @@ function drive(connections: number, stepper: Stepper): BaselineResult {
       else if (code === WIRE_ACK) {
         if (state === 'SYN_RECEIVED') perform(who, E.ACK_OF_SYN!, now);
         else if (state === 'FIN_WAIT_1' || state === 'LAST_ACK' || state === 'CLOSING') perform(who, E.ACK_OF_FIN!, now);
-      } else if (code === WIRE_FIN) perform(who, E.FIN!, now);
+      } else if (code === WIRE_FIN) {
+        // the server closes as soon as it reads EOF, within its delayed ACK: its FIN carries the
+        // ACK of ours, and nothing is lost here, so a FIN reaching FIN_WAIT_1 acknowledges our FIN
+        perform(who, state === 'FIN_WAIT_1' ? E.FIN_ACK_OF_FIN! : E.FIN!, now);
+      }
       else {
         perform(who, E.DATA!, now);
         // the server answers the request; the client, once answered, closes
