@@ -51,6 +51,8 @@ export class Socket {
   dataRtoTimer: TimerLink | null = null;
   /** Consecutive retransmissions for the running retransmission timer. */
   retries = 0;
+  /** Zero-window probes since the peer last opened its window (Linux icsk_probes_out). */
+  probes = 0;
   /** The listener this connection arrived on, until accept() takes it. */
   listener: Socket | null = null;
   /** Program step blocked on this socket. */

@@ -5,7 +5,7 @@
  * compiled endpoint table and performs its effects. Time is integer microseconds.
  */
 import { EVENT_COUNT, EVENT_INDEX, cancelTimerBit, startTimerBit, ACTION_BIT, tableFor, type TransitionTable } from '../model/compileTable.js';
-import { rtoRetryLimit, rtoTimeout, synRetryLimit, synTimeout } from '../model/backoff.js';
+import { probeTimeout, rtoRetryLimit, rtoTimeout, synRetryLimit, synTimeout } from '../model/backoff.js';
 import { ArrivalBuffer, classifyInto } from '../model/classify.js';
 import { TIMERS, type EndpointEvent } from '../model/endpointMachine.js';
 import { featuresOf, type Profile } from '../model/profile.js';
@@ -823,7 +823,7 @@ export class World {
       case SLOT_DEL_ACK:
         return p.delAck ?? 0;
       default:
-        return rtoTimeout(p, sock.retries);
+        return sock.probes > 0 ? probeTimeout(p, sock.probes) : rtoTimeout(p, sock.retries);
     }
   }
 
@@ -854,7 +854,8 @@ export class World {
     const probing = sock.tcb.sndWnd === 0 && sock.fd >= 0;
     if (slot === SLOT_DATA_RTO) {
       if (!hasOutstanding(sock.tcb)) return;
-      if (!probing) {
+      if (probing) sock.probes++;
+      else {
         if (sock.retries >= rtoRetryLimit(this.profile)) return this.apply(sock, 'GIVE_UP', cause);
         sock.retries++;
       }
@@ -865,7 +866,8 @@ export class World {
     if (slot === SLOT_SYN_RTO || slot === SLOT_FIN_RTO) {
       const state = this.rfcState(sock);
       const limit = slot === SLOT_FIN_RTO ? rtoRetryLimit(this.profile) : synRetryLimit(this.profile, state === S.SYN_SENT);
-      if (!(probing && slot === SLOT_FIN_RTO)) {
+      if (probing && slot === SLOT_FIN_RTO) sock.probes++;
+      else {
         if (sock.retries >= limit) return this.apply(sock, 'GIVE_UP', cause);
         sock.retries++;
       }
@@ -1033,6 +1035,7 @@ export class World {
     const count = arrival.count;
     if (data.length > 0) sock.rcvBuf += data;
     // the peer's window opened: send what waited behind it now (RFC 9293 §3.8.6.1), not at the next RTO
+    if (sock.tcb.sndWnd > 0) sock.probes = 0;
     if (peerWindowWas === 0 && sock.tcb.sndWnd > 0 && hasOutstanding(sock.tcb) && this.rfcState(sock) !== S.CLOSED) {
       for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { giveUpAfter, rtoRetryLimit, rtoTimeout, synRetryLimit, synTimeout } from '../../src/model/backoff.js';
+import { giveUpAfter, probeTimeout, rtoRetryLimit, rtoTimeout, synRetryLimit, synTimeout } from '../../src/model/backoff.js';
 import { LINUX, RFC9293 } from '../../src/model/profile.js';
 
 /** Send times (milliseconds after the first) of the first transmission and each retransmission. */
@@ -54,5 +54,12 @@ describe('FIN and data retransmission', () => {
     const timeout = (r: number) => rtoTimeout(profile, r);
     expect(sendTimes(timeout, 4)).toEqual([0, 200, 600, 1400, 3000]);
     expect(giveUpAfter(timeout, rtoRetryLimit(profile))).toBe(102_200_000);
+  });
+});
+
+describe('zero-window probes', () => {
+  it('double from the RTO with every probe, up to rtoMax, and have no limit of their own', () => {
+    expect([0, 1, 2, 3, 4].map((n) => probeTimeout(LINUX, n) / 1000)).toEqual([200, 400, 800, 1600, 3200]);
+    expect(probeTimeout(LINUX, 30)).toBe(LINUX.rtoMax);
   });
 });

@@ -168,6 +168,20 @@ describe('FIN_WAIT_1', () => {
     expect(p.world.errors().ETIMEDOUT).toBe(0);
   });
 
+  it('a zero window is probed with the RTO doubling, and never given up on while the program holds the fd', () => {
+    const p = connectedPair();
+    const t0 = p.world.now;
+    p.world.write(p.client, p.clientFd, 'x'.repeat(512 * 1024));
+    p.world.shutdown(p.client, p.clientFd);
+    p.advance(600 * SECOND);
+    const probes = [...new Set(p.sends('client').filter((s) => s.at >= t0 && s.payload.length > 0).map((s) => s.at))];
+    const gaps = probes.slice(1).map((at, i) => at - probes[i]!);
+    // Linux tcp_probe0_when: rto << backoff (measured: a 1.632 s interval after three probes)
+    expect(gaps.slice(0, 6)).toEqual([200, 400, 800, 1600, 3200, 6400].map((ms) => ms * MS));
+    expect(Math.max(...gaps)).toBe(LINUX.rtoMax);
+    expect(p.states().client).toBe('FIN_WAIT_1');
+  });
+
   it('a FIN that also acknowledges our FIN goes straight to TIME_WAIT', () => {
     // the server's lone ACK of the client's FIN is lost; its FIN, sent just after, carries that ACK
     const p = connectedPair({ faults: [{ match: 'any', port: 8888, from: 11 * MS, until: 11 * MS + 1, drop: 1 }] });
