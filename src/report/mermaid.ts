@@ -12,6 +12,7 @@ import { absoluteSeq, relativeSeq } from './relativeSeq.js';
 import { segmentText } from './rfcTable.js';
 import { allStates } from './stateGraph.js';
 import type { StateGraph } from './stateGraph.js';
+import { timerText } from './timerText.js';
 
 /** Options of `mermaidSequence`. */
 export interface MermaidSequenceOptions {
@@ -79,7 +80,7 @@ export function mermaidSequence(trace: Trace, conn: number, opts: MermaidSequenc
         const side = view.sideOfSocket(event.socket);
         if (side === undefined) break;
         const failed = event.kind === 'call' && /^E[A-Z]+$/.test(event.result) ? ` → ${event.result}` : '';
-        const text = event.kind === 'call' ? `${event.call}()${failed}` : event.kind === 'timer' ? `timer ${event.timer}` : event.errno;
+        const text = event.kind === 'call' ? `${event.call}()${failed}` : event.kind === 'timer' ? `(${timerText(event.timer)})` : event.errno;
         out.push(`${indent()}Note over ${side}: ${mermaidText(text)}`);
         break;
       }

@@ -34,6 +34,7 @@ import { connectionView } from './connection.js';
 import type { Side } from './connection.js';
 import { absoluteSeq, relativeSeq } from './relativeSeq.js';
 import type { SeqMapper } from './relativeSeq.js';
+import { timerText } from './timerText.js';
 
 /** How `rfcTable` numbers and annotates its output. */
 export interface RfcTableOptions {
@@ -91,14 +92,6 @@ const ERRNO_RESULT = /^E[A-Z]+$/;
 
 const SHOWN_CALLS: ReadonlySet<AppCall> = new Set(['connect', 'listen', 'accept', 'shutdown', 'close', 'abort', 'exit']);
 
-const TIMER_TEXT: Readonly<Record<string, string>> = {
-  twoMsl: '2 MSL',
-  finWait2: 'FIN-WAIT-2 timeout',
-  delAck: 'delayed ACK',
-  synRto: 'RTO',
-  finRto: 'RTO',
-  dataRto: 'RTO',
-};
 
 /** `close` ⇒ `Close`, as the RFC writes user calls. */
 function callText(call: AppCall): string {
@@ -198,7 +191,7 @@ export function rfcTable(trace: Trace, conn: number, opts: RfcTableOptions = {})
       case 'timer': {
         const side = view.sideOfSocket(event.socket);
         if (side === undefined) return;
-        const annotation: Annotation = { side, at: event.at, text: `(${TIMER_TEXT[event.timer] ?? event.timer})`, changes: [] };
+        const annotation: Annotation = { side, at: event.at, text: `(${timerText(event.timer)})`, changes: [] };
         annotationLineFor(event.at, side).annotations.push(annotation);
         lastAnnotation.set(side, annotation);
         return;

@@ -76,7 +76,7 @@ describe('mermaidSequence', () => {
         Note over A: FIN-WAIT-2 → TIME-WAIT
         A->>B: #lt;SEQ=2#gt;#lt;ACK=2#gt;#lt;CTL=ACK#gt;
         Note over B: LAST-ACK → CLOSED
-        Note over A: timer twoMsl
+        Note over A: (2 MSL)
         Note over A: TIME-WAIT → CLOSED
     end
 `);
