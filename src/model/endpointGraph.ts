@@ -67,6 +67,8 @@ export function endpointGraph(features: EndpointFeatures): EndpointGraph {
       const restart = from === to && effects.cancel.some((t) => effects.start.includes(t)) && event !== 'TIMEOUT_finRto' && event !== 'TIMEOUT_synRto';
       if (from === to && !restart) return;
       const actions = effects.actions.map((a) => ACTION_TEXT[a]).filter((a): a is string => a !== undefined);
+      // Linux's ACK of a FIN leaves when CLOSE_WAIT's delayed-ACK timer expires
+      if (effects.start.includes('delAck')) actions.push('snd ACK (delayed)');
       const label = `${EVENT_TEXT[event]}${actions.length ? ` / ${actions.join(', ')}` : ''}${restart ? ', restart 2MSL' : ''}`;
       const key = `${from}>${to}`;
       (labels.get(key) ?? labels.set(key, new Set()).get(key)!).add(label);

@@ -78,11 +78,6 @@ export function takeSequence(tcb: Tcb, flags: number, payload: string): number {
   return seq;
 }
 
-/** A bare ACK for the current receive point, taking no sequence space. */
-export function ackOnly(tcb: Tcb): Outgoing {
-  return { seq: tcb.sndNxt, ack: tcb.rcvNxt, flags: ACK, payload: '' };
-}
-
 /** The segments to send again, oldest first, with today's acknowledgement number (go-back-N). */
 export function outstanding(tcb: Tcb): Outgoing[] {
   if (!tcb.unacked) return [];

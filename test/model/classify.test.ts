@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/model/classify.js';
+import { RST_WINDOW, classify } from '../../src/model/classify.js';
 import { ACK, FIN, RST, SYN, type Segment } from '../../src/model/segment.js';
 import { createTcb, emit, learnPeerSyn, type Tcb } from '../../src/model/tcb.js';
 
@@ -132,5 +132,76 @@ describe('sequence numbers', () => {
     const data = emit(tcb, ACK, 'xy');
     expect(data.seq).toBe(0);
     expect(tcb.sndNxt).toBe(2);
+  });
+});
+
+describe('classification: what the engine is told besides the events', () => {
+  it('in CLOSED nothing is an event; in LISTEN a SYN,ACK is not a connection request', () => {
+    expect(classify(createTcb(ISS), 'CLOSED', { ...FROM_PEER, flags: SYN })).toEqual({ events: [], data: '', advanced: false });
+    const listening = createTcb(ISS);
+    expect(classify(listening, 'LISTEN', { ...FROM_PEER, seq: IRS, flags: SYN | ACK }).events).toEqual([]);
+    expect(listening.synced).toBe(false);
+  });
+
+  it('SYN_SENT: a SYN,ACK advances SND.UNA (advanced), a bare SYN does not; a segment without SYN is nothing', () => {
+    const opening = () => {
+      const tcb = createTcb(ISS);
+      emit(tcb, SYN);
+      return tcb;
+    };
+    expect(classify(opening(), 'SYN_SENT', { ...FROM_PEER, seq: IRS, flags: SYN | ACK })).toEqual({ events: ['SYN_ACK'], data: '', advanced: true });
+    expect(classify(opening(), 'SYN_SENT', { ...FROM_PEER, seq: IRS, flags: SYN, ack: 0 })).toEqual({ events: ['SYN'], data: '', advanced: false });
+    expect(classify(opening(), 'SYN_SENT', { ...FROM_PEER, seq: IRS, flags: SYN | ACK, ack: ISS + 7 })).toEqual({ events: ['SYN'], data: '', advanced: false });
+    expect(classify(opening(), 'SYN_SENT', FROM_PEER)).toEqual({ events: [], data: '', advanced: false });
+    expect(classify(opening(), 'SYN_SENT', { ...FROM_PEER, flags: RST })).toEqual({ events: [], data: '', advanced: false });
+  });
+
+  it('SYN_RECEIVED: only the ACK of our SYN completes the handshake; anything else is nothing', () => {
+    const half = () => {
+      const tcb = createTcb(ISS);
+      learnPeerSyn(tcb, IRS);
+      emit(tcb, SYN);
+      return tcb;
+    };
+    expect(classify(half(), 'SYN_RECEIVED', FROM_PEER)).toEqual({ events: ['ACK_OF_SYN'], data: '', advanced: true });
+    expect(classify(half(), 'SYN_RECEIVED', { ...FROM_PEER, ack: ISS })).toEqual({ events: [], data: '', advanced: false });
+  });
+
+  it('a RST right at the edge of the window is ignored, one just inside it believed', () => {
+    expect(classify(synchronized(), 'ESTABLISHED', { ...FROM_PEER, flags: RST, seq: IRS + 1 + RST_WINDOW - 1 }).events).toEqual(['RST']);
+    expect(classify(synchronized(), 'ESTABLISHED', { ...FROM_PEER, flags: RST, seq: IRS + 1 + RST_WINDOW }).events).toEqual([]);
+    expect(classify(synchronized(), 'ESTABLISHED', { ...FROM_PEER, flags: RST, seq: IRS }).events).toEqual([]);
+  });
+
+  it('every ACK carries the peer window; a segment without one leaves SND.WND alone', () => {
+    const tcb = synchronized();
+    classify(tcb, 'ESTABLISHED', { ...FROM_PEER, window: 0 });
+    expect(tcb.sndWnd).toBe(0);
+    classify(tcb, 'ESTABLISHED', FROM_PEER);
+    expect(tcb.sndWnd).toBe(0);
+    classify(tcb, 'ESTABLISHED', { ...FROM_PEER, window: 512 });
+    expect(tcb.sndWnd).toBe(512);
+  });
+
+  it('data beyond the receive room is cut to what fits, and a FIN behind it waits', () => {
+    const tcb = synchronized();
+    expect(classify(tcb, 'ESTABLISHED', { ...FROM_PEER, flags: ACK | FIN, payload: 'abcdef' }, 4)).toEqual({ events: ['DATA'], data: 'abcd', advanced: false });
+    expect(tcb.rcvNxt).toBe(IRS + 5);
+    expect(tcb.finReceived).toBe(false);
+    // no room at all: not acceptable, re-ACK
+    expect(classify(tcb, 'ESTABLISHED', { ...FROM_PEER, seq: IRS + 5, payload: 'ef' }, 0).events).toEqual(['STRAY']);
+    // the rest, once there is room, with the FIN
+    expect(classify(tcb, 'ESTABLISHED', { ...FROM_PEER, seq: IRS + 1, flags: ACK | FIN, payload: 'abcdef' }, 10)).toEqual({ events: ['DATA', 'FIN'], data: 'ef', advanced: false });
+  });
+
+  it('data after the peer FIN is not taken; a FIN at the wrong place is STRAY', () => {
+    const tcb = synchronized();
+    classify(tcb, 'ESTABLISHED', { ...FROM_PEER, flags: ACK | FIN });
+    expect(classify(tcb, 'CLOSE_WAIT', { ...FROM_PEER, seq: IRS + 2, payload: 'late' }).events).toEqual(['STRAY']);
+    expect(classify(synchronized(), 'ESTABLISHED', { ...FROM_PEER, seq: IRS, flags: ACK | FIN }).events).toEqual(['STRAY']);
+  });
+
+  it('a FIN with data that also acknowledges our FIN is ACK_OF_FIN, DATA, FIN (not FIN_ACK_OF_FIN), and advances SND.UNA', () => {
+    expect(classify(finSent(), 'FIN_WAIT_1', { ...FROM_PEER, ack: ISS + 2, flags: ACK | FIN, payload: 'bye' })).toEqual({ events: ['ACK_OF_FIN', 'DATA', 'FIN'], data: 'bye', advanced: true });
   });
 });

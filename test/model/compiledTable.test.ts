@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { transition, type AnyMachineSnapshot } from 'xstate';
 import { ENDPOINT_EVENTS, TIMERS, createEndpointMachine, type EndpointFeatures } from '../../src/model/endpointMachine.js';
-import { EVENT_COUNT, decodeEffects, machineLeaves, snapshotIn, tableFor } from '../../src/model/compileTable.js';
+import { EVENT_COUNT, decodeEffects, leafOf, machineLeaves, snapshotIn, tableFor, valueOfLeaf, xstateEventFor } from '../../src/model/compileTable.js';
+import { TCP_STATES } from '../../src/model/states.js';
 
 /** All sixteen combinations of the profile features. */
 const FEATURE_SETS: EndpointFeatures[] = Array.from({ length: 16 }, (_, bits) => ({
@@ -88,5 +89,41 @@ describe('the compiled table', () => {
     // close() before the delay is up: the FIN carries the ACK, the timer is cancelled
     const close = decodeEffects(delayed.effects[delayed.leafIndex('CLOSE_WAIT') * EVENT_COUNT + ENDPOINT_EVENTS.indexOf('CLOSE')]!);
     expect(close).toEqual({ cancel: ['delAck'], actions: ['sendFin'], start: ['finRto'] });
+  });
+});
+
+describe('compiled table bookkeeping', () => {
+  const linux = { orphanFinWait2Timeout: true, rstOnUnreadClose: true, rstEndsTimeWait: true, delayedFinAck: true };
+
+  it('leaf names and state values convert both ways, and anything else is refused', () => {
+    expect(leafOf('ESTABLISHED')).toBe('ESTABLISHED');
+    expect(leafOf({ FIN_WAIT_1: 'orphaned' })).toBe('FIN_WAIT_1.orphaned');
+    expect(valueOfLeaf('FIN_WAIT_1.orphaned')).toEqual({ FIN_WAIT_1: 'orphaned' });
+    expect(valueOfLeaf('CLOSED')).toBe('CLOSED');
+    expect(() => leafOf({ A: 'x', B: 'y' })).toThrow(/unexpected state value/);
+    expect(() => leafOf({})).toThrow(/unexpected state value/);
+    expect(() => leafOf(null)).toThrow(/unexpected state value/);
+    expect(() => leafOf(3)).toThrow(/unexpected state value/);
+  });
+
+  it('knows which leaves are orphaned and which RFC state each leaf is in', () => {
+    const table = tableFor(linux);
+    const orphaned = table.leaves.filter((_, i) => table.orphanedLeaf[i] === 1);
+    expect(orphaned).toEqual(['FIN_WAIT_1.orphaned', 'FIN_WAIT_2.orphaned']);
+    expect(table.leaves.map((leaf, i) => `${leaf}:${TCP_STATES[table.rfcStateOf[i]!]}`)).toContain('FIN_WAIT_2.attached:FIN_WAIT_2');
+    expect(() => table.leafIndex('FIN_WAIT_3')).toThrow(/no leaf FIN_WAIT_3/);
+  });
+
+  it('is compiled once per feature set', () => {
+    expect(tableFor({ ...linux })).toBe(tableFor({ ...linux }));
+    expect(tableFor({ ...linux, delayedFinAck: false })).not.toBe(tableFor(linux));
+  });
+
+  it('finds the xstate event behind a timer only where that timer runs, looking up through parent states', () => {
+    const machine = createEndpointMachine(linux);
+    expect(xstateEventFor(machine, 'ESTABLISHED', 'FIN')).toEqual({ type: 'FIN' });
+    expect(xstateEventFor(machine, 'FIN_WAIT_1.orphaned', 'TIMEOUT_finRto')?.type).toMatch(/^xstate\.after\./);
+    expect(xstateEventFor(machine, 'ESTABLISHED', 'TIMEOUT_finRto')).toBeUndefined();
+    expect(() => xstateEventFor(machine, 'NO_SUCH.leaf', 'TIMEOUT_finRto')).toThrow(/no state NO_SUCH\.leaf/);
   });
 });
