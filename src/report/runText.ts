@@ -84,7 +84,7 @@ export function runText(result: SimulationResult, scenario: Scenario, options: R
     `  errors            ${errors.length === 0 ? 'none' : errors.map(([e, n]) => `${e} ${n}${e === 'EMFILE' && firstEmfile !== undefined ? ` (first at ${clock(firstEmfile / 1000)})` : ''}`).join(', ')}`,
   );
   const live = Object.entries(final.states).map(([s, n]) => `${s} ${n}`).join(', ');
-  out.push(`  sockets at ${clock(final.t)}   ${live || 'none'}`);
+  out.push(`  ${`sockets at ${clock(final.t)}`.padEnd(17)} ${live || 'none'}`);
   const diagnosis = diagnose(result, scenario);
   if (diagnosis.length > 0) {
     out.push('');
