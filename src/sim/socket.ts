@@ -3,12 +3,13 @@
  * receive buffer and what the kernel keeps for the program (EOF, a pending error). Plain data;
  * the World changes it.
  */
+import { TIMERS } from '../model/endpointMachine.js';
 import type { Endpoint } from '../model/segment.js';
 import { createTcb, type Tcb } from '../model/tcb.js';
 import type { Errno } from './trace.js';
 
-/** Slot number of each engine timer (the machine's five, then data retransmission). */
-export const TIMER_SLOTS = ['synRto', 'finRto', 'twoMsl', 'finWait2', 'delAck', 'dataRto'] as const;
+/** Slot number of each engine timer: the machine's timers (TIMERS order), then data retransmission. */
+export const TIMER_SLOTS = [...TIMERS, 'dataRto'] as const;
 
 /** One of the engine's timer slots. */
 export type TimerSlot = (typeof TIMER_SLOTS)[number];
@@ -80,7 +81,7 @@ export class Socket {
   }
 }
 
-/** The live expiry of timer `slot` on `sock`, or null. */
+/** The live expiry of timer `slot` on `sock`, or null (cases in TIMER_SLOTS order, checked by test/sim/timerSlots.test.ts). */
 export function timerOf(sock: Socket, slot: number): TimerLink | null {
   switch (slot) {
     case 0:

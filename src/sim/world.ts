@@ -119,12 +119,14 @@ class TimerItem implements TimerLink {
 const UNTRACED_CAUSE: StateCause = { by: 'segment', segmentId: -1 };
 const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<TcpState, number>;
 const ERRNOS: readonly Errno[] = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN'];
-const TIMEOUT_EVENT: readonly EndpointEvent[] = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2', 'TIMEOUT_delAck'];
-const SLOT_SYN_RTO = 0;
-const SLOT_FIN_RTO = 1;
-const SLOT_TWO_MSL = 2;
-const SLOT_DEL_ACK = 4;
-const SLOT_DATA_RTO = 5;
+/** The machine event of each machine timer's expiry, by slot. */
+const TIMEOUT_EVENT: readonly EndpointEvent[] = TIMERS.map((t) => `TIMEOUT_${t}` as const);
+const SLOT_SYN_RTO = TIMER_SLOTS.indexOf('synRto');
+const SLOT_FIN_RTO = TIMER_SLOTS.indexOf('finRto');
+const SLOT_TWO_MSL = TIMER_SLOTS.indexOf('twoMsl');
+const SLOT_FIN_WAIT_2 = TIMER_SLOTS.indexOf('finWait2');
+const SLOT_DEL_ACK = TIMER_SLOTS.indexOf('delAck');
+const SLOT_DATA_RTO = TIMER_SLOTS.indexOf('dataRto');
 const CANCEL_BITS = TIMERS.map((t) => cancelTimerBit(t));
 const START_BITS = TIMERS.map((t) => startTimerBit(t));
 const CANCEL_MASK = CANCEL_BITS.reduce((m, b) => m | b, 0);
@@ -816,9 +818,9 @@ export class World {
     switch (slot) {
       case SLOT_SYN_RTO:
         return synTimeout(p, this.rfcState(sock) === S.SYN_SENT, sock.retries);
-      case 2:
+      case SLOT_TWO_MSL:
         return p.timeWait;
-      case 3:
+      case SLOT_FIN_WAIT_2:
         return p.finTimeout ?? Number.MAX_SAFE_INTEGER;
       case SLOT_DEL_ACK:
         return p.delAck ?? 0;
@@ -1035,7 +1037,7 @@ export class World {
     const count = arrival.count;
     if (data.length > 0) sock.rcvBuf += data;
     // the peer's window opened: send what waited behind it now (RFC 9293 §3.8.6.1), not at the next RTO
-    if (sock.tcb.sndWnd > 0) sock.probes = 0;
+    if (sock.probes !== 0 && sock.tcb.sndWnd > 0) sock.probes = 0;
     if (peerWindowWas === 0 && sock.tcb.sndWnd > 0 && hasOutstanding(sock.tcb) && this.rfcState(sock) !== S.CLOSED) {
       for (const out of outstanding(sock.tcb)) this.transmit(sock, out, true);
     }
