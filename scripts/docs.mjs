@@ -49,11 +49,11 @@ function instant(us) {
   return `${(us / 1e6).toFixed(3)} s`;
 }
 
-/** `60 s`, `200 ms`, `1.5 s`: a duration as a person writes it. */
+/** `60 s`, `204 ms`, `61.446 s`: a duration as a person writes it, to the millisecond like the tables. */
 function duration(us) {
-  if (us % 1_000_000 === 0) return `${us / 1_000_000} s`;
-  if (us < 1_000_000 && us % 1000 === 0) return `${us / 1000} ms`;
-  return `${us / 1e6} s`;
+  const ms = Math.round(us / 1000);
+  if (ms < 1000) return `${ms} ms`;
+  return `${ms / 1000} s`;
 }
 
 /** The facts the prose quotes, read off a `tcpsim trace --format json` document. */
@@ -124,14 +124,16 @@ async function normalClose(tcpsim) {
     "- The client's close sends a FIN and moves it to FIN-WAIT-1 (RFC 9293 §3.6, case 1).",
     '- The FIN moves the server to CLOSE-WAIT. The server acknowledges it, but sends its own FIN only',
     '  when its program calls close, which moves it to LAST-ACK (§3.6, case 2). Linux acknowledges',
-    `  a FIN after its delayed-ACK timer (40 ms), so the ACK leaves at ${instant(finAck.at)} and the FIN at ${instant(serverFin.at)}.`,
+    `  a FIN after its delayed-ACK timer (40 ms, to the next 4-ms tick of the kernel's timer wheel), so the`,
+    `  ACK leaves at ${instant(finAck.at)} and the FIN at ${instant(serverFin.at)}.`,
     '  A program that closed within those 40 ms would send its FIN with the ACK: three segments, and',
     '  the client would go from FIN-WAIT-1 straight to TIME-WAIT.',
     "- The ACK moves the client to FIN-WAIT-2 and the server's FIN moves it on to TIME-WAIT; the",
     "  client's ACK of that FIN moves the server to CLOSED.",
     `- The client stays in TIME-WAIT for ${duration(timeWait)}, then reaches CLOSED. RFC 9293 requires the side`,
     '  that closes first to stay there 2 × MSL (§3.6.1, MUST-13) and takes the MSL to be 2 minutes',
-    "  (§3.4.2); Linux uses a fixed 60 s (`TCP_TIMEWAIT_LEN`), and this run uses the linux profile.",
+    "  (§3.4.2); Linux uses a fixed 60 s (`TCP_TIMEWAIT_LEN`), which its timer wheel rounds up to the",
+    '  next 2.048-s step (HZ=250): TIME-WAIT ends 60–62 s after it starts. This run uses the linux profile.',
     '',
     figures('normal-close', run),
   ].join('\n');

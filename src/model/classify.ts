@@ -7,7 +7,7 @@
 import { EVENT_INDEX } from './compileTable.js';
 import { ENDPOINT_EVENTS, type EndpointEvent } from './endpointMachine.js';
 import { ACK, FIN, RST, SYN, type Segment } from './segment.js';
-import { seqAdd, seqDiff, seqLe } from './seq.js';
+import { seqAdd, seqDiff, seqLe, seqLt } from './seq.js';
 import type { TcpState } from './states.js';
 import { acknowledge, learnPeerSyn, type Tcb } from './tcb.js';
 
@@ -147,6 +147,10 @@ function classifySynchronized(tcb: Tcb, state: TcpState, segment: Segment, rcvSp
       // duplicate, beyond a gap, or no room: not acceptable, re-ACK (RFC 9293 §3.10.7.4, first check)
       stray = true;
     }
+  } else if (!(flags & FIN) && seqLt(seq, tcb.rcvNxt)) {
+    // an empty segment below RCV.NXT is not acceptable: answer with an ACK (RFC 9293 §3.10.7.4,
+    // first check). A keepalive probe is one: SEQ = SND.UNA − 1 (RFC 1122 §4.2.3.6, Linux tcp_xmit_probe_skb)
+    stray = true;
   }
   if (flags & FIN && !stray && !truncated) {
     const finAt = seqAdd(seq, payload.length);

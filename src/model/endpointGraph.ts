@@ -43,6 +43,7 @@ const EVENT_TEXT: Readonly<Record<EndpointEvent, string>> = {
   TIMEOUT_finWait2: 'tcp_fin_timeout',
   TIMEOUT_delAck: 'delayed ACK',
   GIVE_UP: 'retries spent',
+  KEEPALIVE_GIVE_UP: 'keepalive unanswered',
 };
 
 const ACTION_TEXT: Partial<Readonly<Record<EndpointAction, string>>> = {

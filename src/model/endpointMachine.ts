@@ -36,8 +36,13 @@ export const SEGMENT_EVENTS = [
 /** Named timers (xstate `after` delays); their durations come from the OS profile. */
 export const TIMERS = ['synRto', 'finRto', 'twoMsl', 'finWait2', 'delAck'] as const;
 
-/** Events of an expired timer, plus GIVE_UP when a retransmission timer has no retries left. */
-export const TIMER_EVENTS = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2', 'TIMEOUT_delAck', 'GIVE_UP'] as const;
+/**
+ * Events of an expired timer, plus GIVE_UP when a retransmission timer has no retries left and
+ * KEEPALIVE_GIVE_UP when a socket with SO_KEEPALIVE has had no answer to its last probe. The
+ * keepalive timer itself is the engine's (it counts idle time and probes, numbers the graph
+ * does not need); only its verdict changes state.
+ */
+export const TIMER_EVENTS = ['TIMEOUT_synRto', 'TIMEOUT_finRto', 'TIMEOUT_twoMsl', 'TIMEOUT_finWait2', 'TIMEOUT_delAck', 'GIVE_UP', 'KEEPALIVE_GIVE_UP'] as const;
 
 /** Every abstract event the endpoint reacts to, in table column order. */
 export const ENDPOINT_EVENTS = [...APP_EVENTS, ...SEGMENT_EVENTS, ...TIMER_EVENTS] as const;
@@ -184,6 +189,8 @@ export function createEndpointMachine(features: EndpointFeatures) {
           RST: { target: 'CLOSED', actions: 'notifyReset' },
           // data retransmissions spent: ETIMEDOUT (Linux tcp_retries2)
           GIVE_UP: { target: 'CLOSED', actions: 'notifyTimeout' },
+          // keepalive probes unanswered: send RST, ETIMEDOUT (RFC 1122 §4.2.3.6; Linux tcp_keepalive_timer)
+          KEEPALIVE_GIVE_UP: { target: 'CLOSED', actions: ['sendRst', 'notifyTimeout'] },
         },
       },
       FIN_WAIT_1: {
@@ -234,9 +241,11 @@ export function createEndpointMachine(features: EndpointFeatures) {
         },
         states: {
           attached: {
-            // no timer: a FIN_WAIT_2 socket whose program holds the fd waits forever (Linux)
+            // no timer: a FIN_WAIT_2 socket whose program holds the fd waits forever (Linux),
+            // unless the program asked for keepalive probes
             on: {
               DATA: { actions: 'sendAck' },
+              KEEPALIVE_GIVE_UP: { target: '#tcp.CLOSED', actions: ['sendRst', 'notifyTimeout'] },
               // close() in FIN_WAIT_2: orphaned, tcp_fin_timeout starts now (Linux tcp_close)
               CLOSE: { target: 'orphaned' },
               CLOSE_UNREAD: closeWithUnread('orphaned'),
@@ -296,9 +305,12 @@ export function createEndpointMachine(features: EndpointFeatures) {
           // the peer retransmitted its FIN: ACK it again
           FIN: { actions: 'sendAck' },
           STRAY: { actions: 'sendAck' },
-          // RST after the peer's FIN: the next write fails with EPIPE (Linux tcp_reset)
+          // RST after the peer's FIN: the next write fails with EPIPE (Linux tcp_reset). This is
+          // how keepalive ends a forgotten CLOSE_WAIT: the peer's orphan has expired, so it
+          // answers the probe with RST; the program still holds the fd of a CLOSED socket
           RST: { target: 'CLOSED', actions: 'notifyPipe' },
           GIVE_UP: { target: 'CLOSED', actions: 'notifyTimeout' },
+          KEEPALIVE_GIVE_UP: { target: 'CLOSED', actions: ['sendRst', 'notifyTimeout'] },
         },
       },
       LAST_ACK: {

@@ -3,7 +3,9 @@
  * data. A scenario names one and may override any field. Durations are integer microseconds.
  */
 import type { EndpointFeatures } from './endpointMachine.js';
-import type { ProfileName, ProfileOverrides } from '../scenario/types.js';
+
+/** Which OS's timers and choices the model follows. */
+export type ProfileName = 'linux' | 'rfc9293';
 
 /** Everything about an OS the model needs. */
 export interface Profile {
@@ -37,7 +39,41 @@ export interface Profile {
   readonly rcvBuf: number;
   /** Ephemeral port range for connect() (Linux net.ipv4.ip_local_port_range). */
   readonly ephemeralPorts: readonly [number, number];
+  /**
+   * Timer ticks per second of Linux's timer wheel (CONFIG_HZ), or null for exact timers. Every
+   * kernel timer fires at the end of a wheel bucket, late by up to the bucket's width, which
+   * grows with the timeout (see timerWheel.ts); null fires each timer at exactly its timeout.
+   */
+  readonly hz: number | null;
+  /** Idle time before the first keepalive probe when a program sets SO_KEEPALIVE alone (net.ipv4.tcp_keepalive_time). */
+  readonly keepaliveTime: number;
+  /** Time between unanswered keepalive probes (net.ipv4.tcp_keepalive_intvl). */
+  readonly keepaliveIntvl: number;
+  /** Unanswered probes before the connection is reset (net.ipv4.tcp_keepalive_probes). */
+  readonly keepaliveProbes: number;
+  /** Cap on a listen() backlog (net.core.somaxconn). */
+  readonly somaxconn: number;
+  /**
+   * A SYN that finds the listener's SYN queue full (as many half-open connections as its
+   * backlog) is answered with a SYN cookie instead of being dropped (net.ipv4.tcp_syncookies=1).
+   */
+  readonly syncookies: boolean;
+  /**
+   * Time a host's kernel spends receiving one segment (µs): segments that arrive together are
+   * handled one after another, and a program can run in between. 0 = no cost.
+   */
+  readonly rxCost: number;
+  /**
+   * Time from the kernel waking a program blocked on a socket (data, a connection to accept,
+   * connect() done) until the program runs (µs): the scheduler's wake-up. Segments that arrive
+   * meanwhile are already there when it looks (a client's data before libuv's EMFILE trick
+   * closes the connection, say). 0 = at once.
+   */
+  readonly wakeLatency: number;
 }
+
+/** Per-scenario changes to a profile (all optional; durations in microseconds). */
+export type ProfileOverrides = Partial<Omit<Profile, 'name' | 'ephemeralPorts'>>;
 
 const SECOND = 1_000_000;
 
@@ -71,6 +107,18 @@ export const LINUX: Profile = {
   // net.ipv4.tcp_rmem default (4096 131072 6291456): 128 KiB before autotuning
   rcvBuf: 131_072,
   ephemeralPorts: [32768, 60999],
+  // CONFIG_HZ=250 (Debian's kernels, and this machine's /proc/config.gz): 4 ms ticks
+  hz: 250,
+  // net.ipv4.tcp_keepalive_time/intvl/probes defaults (include/net/tcp.h TCP_KEEPALIVE_*)
+  keepaliveTime: 7200 * SECOND,
+  keepaliveIntvl: 75 * SECOND,
+  keepaliveProbes: 9,
+  // net.core.somaxconn = 4096 since Linux 5.4 (128 before)
+  somaxconn: 4096,
+  syncookies: true,
+  // a loopback segment through tcp_v4_rcv on this kind of machine (docs/article-measured.md)
+  rxCost: 5,
+  wakeLatency: 30,
 };
 
 /**
@@ -96,6 +144,16 @@ export const RFC9293: Profile = {
   // a 16-bit window without scaling (RFC 7323 §2)
   rcvBuf: 65_535,
   ephemeralPorts: [49152, 65535],
+  hz: null,
+  // RFC 1122 §4.2.3.6: keep-alives, if any, no sooner than after two hours of idleness
+  keepaliveTime: 7200 * SECOND,
+  keepaliveIntvl: 75 * SECOND,
+  keepaliveProbes: 9,
+  somaxconn: Number.MAX_SAFE_INTEGER,
+  // SYN cookies are a host's defence (RFC 4987 §3.6), not part of TCP: a full SYN queue drops the SYN
+  syncookies: false,
+  rxCost: 0,
+  wakeLatency: 0,
 };
 
 /** The built-in profiles by name. */

@@ -11,7 +11,8 @@
  * baseline + listener + connections, as in the model. Reads take exactly what a step asks with
  * MSG_PEEK (unread bytes stay in the kernel, so close() with unread data sends RST by itself).
  * Same line protocol as programRunner.ts (JSON messages on stdout; on stdin the spec as one JSON
- * line, then `go <t0>`); argv holds only the baseline and the accept retry.
+ * line, then `go <t0>`); argv holds only the baseline and what to do when accept() fails
+ * (microseconds to wait before retrying, `never` to stop accepting, or `exit`).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,8 @@ import errno, json, os, socket, struct, sys, threading, time
 spec = json.loads(sys.stdin.buffer.readline().decode('utf-8'))
 server = spec['server']
 baseline = int(sys.argv[1])
-retry = None if sys.argv[2] == 'never' else int(sys.argv[2]) / 1e6
+on_error = sys.argv[2]
+retry = None if on_error in ('never', 'exit') else int(on_error) / 1e6
 out_lock = threading.Lock()
 t0 = [time.time() * 1000]
 
@@ -156,6 +158,8 @@ while True:
     except OSError as e:
         if e.errno in (errno.EMFILE, errno.ENFILE):
             fail('EMFILE')
+            if on_error == 'exit':
+                os._exit(0)
             if retry is None:
                 break
             time.sleep(retry)

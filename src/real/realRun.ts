@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { FaultSpec, Scenario, Step } from '../scenario/types.js';
+import type { AcceptErrorAction, FaultSpec, Scenario, Step } from '../scenario/types.js';
 import { assertSafeAddress } from './addressGuard.js';
 import type { CleanupRegistry } from './cleanup.js';
 import { countFds } from './fdCount.js';
@@ -148,6 +148,12 @@ function sleepUntil(epochMs: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The posix server's argument for what it does when accept() fails: microseconds to wait, `never` (stop) or `exit`. */
+function acceptErrorArgument(action: AcceptErrorAction | undefined): string {
+  if (action === undefined || action.kind === 'stop') return 'never';
+  return action.kind === 'exit' ? 'exit' : String(action.after);
+}
+
 /** Sample times of a scenario (every `every` up to and including `until`), microseconds. */
 export function sampleTimes(scenario: Scenario): number[] {
   const { every, until } = scenario.sample;
@@ -243,7 +249,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   const limited = new Set(scenario.processes.filter((p) => p.nofile < softLimit || posix.has(p.name)).map((p) => p.name));
   for (const p of scenario.processes) {
     // said only of servers written as fd-limited ones (a baseline or an accept retry set)
-    const fdLimited = p.server !== undefined && (p.server.acceptRetry !== null || p.baselineFds !== 3);
+    const fdLimited = p.server !== undefined && (p.server.onAcceptError.kind === 'retry' || p.baselineFds !== 3);
     if (fdLimited && p.acceptPolicy === 'posix' && !posix.has(p.name) && p.nofile >= softLimit) {
       notes.push(
         `${p.name}: posix accept policy, but ${totalConnections} connection(s) cannot reach its fd limit ${p.nofile} (baseline ${p.baselineFds}): runs as a Node server without prlimit; the policy does not matter`,
@@ -324,7 +330,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     const runtime = posix.has(p.name) ? ('posix' as const) : ('node' as const);
     const program: [string, ...string[]] =
       runtime === 'posix' && python !== null
-        ? [python, '-I', posixServerScript(registry), String(p.baselineFds), p.server?.acceptRetry == null ? 'never' : String(p.server.acceptRetry)]
+        ? [python, '-I', posixServerScript(registry), String(p.baselineFds), acceptErrorArgument(p.server?.onAcceptError)]
         : [process.execPath, script];
     const argv: [string, ...string[]] = limit === null ? program : ['prlimit', `--nofile=${limit}:${limit}`, ...program];
     const child = spawnRunChild(registry, argv, { runTag, netns: netns ?? undefined, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -19,12 +19,13 @@ function scaleProcess(spec: ProcessSpec, factor: number): ProcessSpec {
   const client = spec.client;
   return {
     ...spec,
+    acceptCost: scaleTime(spec.acceptCost, factor),
     ...(server === undefined
       ? {}
       : {
           server: {
             ...server,
-            acceptRetry: server.acceptRetry === null ? null : scaleTime(server.acceptRetry, factor),
+            onAcceptError: server.onAcceptError.kind === 'retry' ? { kind: 'retry', after: scaleTime(server.onAcceptError.after, factor) } : server.onAcceptError,
             steps: scaleSteps(server.steps, factor),
           },
         }),

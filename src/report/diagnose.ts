@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/types.js';
 import type { Sample, SimulationResult } from '../sim/simulate.js';
 import { giveUpAfter, synRetryLimit, synTimeout } from '../model/backoff.js';
 import type { Profile } from '../model/profile.js';
+import { wheelBucket } from '../model/timerWheel.js';
 
 /** A clock reading for people: `0:25`, `1:02:03`, `0:00.250`. */
 /** The SYN retransmission schedule in words: "1 s ×5, then doubling, 10 retries". */
@@ -46,39 +47,85 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
     const name = spec.name;
     const baseline = spec.baselineFds + (spec.server ? 1 : 0);
     const closeWait = final.byProcess[name]?.CLOSE_WAIT ?? 0;
+    const closedFds = final.closedFds[name] ?? 0;
     const tail = samples.slice(Math.floor(samples.length * 0.75));
     const steady = tail.every((s) => (s.byProcess[name]?.CLOSE_WAIT ?? 0) <= closeWait);
-    if (closeWait > 0 && steady) {
+    const leaks = (closeWait > 0 && steady) || closedFds > 0;
+    if (leaks) {
       const fds = final.fds[name] ?? 0;
       const accepted = result.stats.accepted.get(name) ?? 0;
-      out.push(
-        `${name} never closes its connections: ${closeWait} sockets sit in CLOSE_WAIT — the peers sent FIN, ${name} never called close(). ` +
-          `CLOSE_WAIT has no timer, so they stay until the process closes them or exits.`,
-      );
-      if (accepted > 0) {
-        const perConn = (fds - baseline) / accepted;
+      if (closeWait > 0 && steady) {
         out.push(
-          `Each accepted connection costs ${name} ${Number.isInteger(perConn) ? perConn : perConn.toFixed(2)} fd for good: ${fds} fds open at the end against a baseline of ${baseline}, for ${accepted} accepted connections.`,
+          `${name} never closes its connections: ${closeWait} sockets sit in CLOSE_WAIT — the peers sent FIN, ${name} never called close(). ` +
+            (spec.keepalive === null
+              ? `CLOSE_WAIT has no timer, so they stay until the process closes them or exits.`
+              : `CLOSE_WAIT has no timer of its own; keepalive ends one only when the peer answers a probe with RST.`),
         );
       }
-      const atLimit = firstSample(samples, (s) => (s.fds[name] ?? 0) >= spec.nofile);
-      if (atLimit) {
-        const emfile = final.errorsByProcess[name]?.EMFILE ?? 0;
-        const first = world.firstErrorAt('EMFILE');
-        const queued = closeWait - Math.max(0, fds - baseline);
-        if (spec.acceptPolicy === 'libuv') {
-          const dropped = result.stats.droppedByEmfileTrick.get(name) ?? 0;
-          out.push(
-            `${name} reached its fd limit (nofile ${spec.nofile}) by ${clock(atLimit.t)}. As a Node (libuv) server it then accepted and at once closed ${dropped} further connections (uv__emfile_trick); the program was never told.`,
-          );
-        } else {
-          out.push(
-            `${name} reached its fd limit (nofile ${spec.nofile}) by ${clock(atLimit.t)}; from then on accept() failed with EMFILE ` +
-              `(${emfile} times${first !== undefined ? `, first at ${clock(first / 1000)}` : ''}).` +
-              (queued > 0 ? ` ${queued} connections the kernel completed but ${name} could not accept wait in the accept queue — they are in CLOSE_WAIT too.` : ''),
-          );
-        }
+      if (closedFds > 0) {
+        const peakCloseWait = peak((s) => s.byProcess[name]?.CLOSE_WAIT ?? 0);
+        const gone = samples.find((s, i) => i > 0 && (s.byProcess[name]?.CLOSE_WAIT ?? 0) < (samples[i - 1]!.byProcess[name]?.CLOSE_WAIT ?? 0));
+        const ka = spec.keepalive;
+        const how =
+          ka === null
+            ? `their peers reset them (RST)`
+            : `keepalive (${span(ka.idle ?? profile.keepaliveTime)} idle, then a probe every ${span(ka.interval ?? profile.keepaliveIntvl)}) probed each one, and once the peer's orphaned FIN_WAIT_2 had expired (tcp_fin_timeout${profile.finTimeout === null ? '' : `, ${span(profile.finTimeout)}`}) the peer's kernel answered the next probe with RST`;
+        out.push(
+          `${name} never closed ${closedFds} connections, yet netstat no longer shows them: ${peakCloseWait > 0 ? `CLOSE_WAIT peaked at ${peakCloseWait}, then ` : ''}${how}${gone !== undefined ? ` (from ${clock(gone.t)})` : ''}, and each socket went to CLOSED while ${name} still holds its fd. ` +
+            `${closedFds} leaked fds whose socket is already closed: invisible to netstat and ss; count them with \`ls /proc/PID/fd\` or the alloc figure of /proc/net/sockstat.`,
+        );
       }
+      // the runtime's own fds of its first write (OpenJDK's pre-close socketpair) are not the connections'
+      const own = baseline + spec.firstWriteFds;
+      if (accepted > 0 && fds > own) {
+        const perConn = (fds - own) / accepted;
+        out.push(
+          `Each accepted connection costs ${name} ${Number.isInteger(perConn) ? perConn : perConn.toFixed(2)} fd for good: ${fds} fds open at the end against ${own} of its own` +
+            `${spec.firstWriteFds > 0 ? ` (${baseline} at start, ${spec.firstWriteFds} opened by the runtime at its first write)` : ''}, for ${accepted} accepted connections.`,
+        );
+      }
+    }
+    const atLimit = firstSample(samples, (s) => (s.fds[name] ?? 0) >= spec.nofile);
+    const ended = result.stats.acceptLoopEnded.get(name);
+    if (spec.server !== undefined && (atLimit !== undefined || ended !== undefined)) {
+      const emfile = final.errorsByProcess[name]?.EMFILE ?? 0;
+      const first = world.firstErrorAt('EMFILE');
+      const when = atLimit !== undefined ? clock(atLimit.t) : ended !== undefined ? clock(ended.at / 1000) : '';
+      if (spec.acceptPolicy === 'libuv') {
+        const dropped = result.stats.droppedByEmfileTrick.get(name) ?? 0;
+        out.push(
+          `${name} reached its fd limit (nofile ${spec.nofile}) by ${when}. As a Node (libuv) server it then accepted and at once closed ${dropped} further connections (uv__emfile_trick); the program was never told.`,
+        );
+      } else if (ended !== undefined && ended.exited) {
+        out.push(
+          `${name} reached its fd limit (nofile ${spec.nofile}) at ${clock(ended.at / 1000)}: its next accept() failed with EMFILE, and its accept loop returned from main — the process exited and the kernel closed every fd it held.`,
+        );
+      } else if (ended !== undefined) {
+        const backlog = Math.min(spec.server.backlog, profile.somaxconn);
+        out.push(
+          `${name} reached its fd limit (nofile ${spec.nofile}) at ${clock(ended.at / 1000)}: its next accept() failed with EMFILE, which ended its accept loop. The listener stays open but nobody accepts: ` +
+            `${backlog + 1} more connections fill the accept queue (backlog ${backlog} + 1), ESTABLISHED on both sides and never answered, and every later client waits in SYN_SENT until connect() times out.`,
+        );
+      } else {
+        const queued = closeWait - Math.max(0, (final.fds[name] ?? 0) - baseline);
+        out.push(
+          `${name} reached its fd limit (nofile ${spec.nofile}) by ${when}; from then on accept() failed with EMFILE ` +
+            `(${emfile} times${first !== undefined ? `, first at ${clock(first / 1000)}` : ''}).` +
+            (queued > 0 ? ` ${queued} connections the kernel completed but ${name} could not accept wait in the accept queue — they are in CLOSE_WAIT too.` : ''),
+        );
+      }
+    }
+  }
+
+  for (const spec of scenario.processes) {
+    const name = spec.name;
+    const peakCloseWait = peak((s) => s.byProcess[name]?.CLOSE_WAIT ?? 0);
+    if (peakCloseWait > 0 && (final.byProcess[name]?.CLOSE_WAIT ?? 0) === 0 && (final.closedFds[name] ?? 0) === 0) {
+      const first = samples.find((s) => (s.byProcess[name]?.CLOSE_WAIT ?? 0) > 0)!;
+      const last = [...samples].reverse().find((s) => (s.byProcess[name]?.CLOSE_WAIT ?? 0) > 0)!;
+      out.push(
+        `${name}'s sockets passed through CLOSE_WAIT (peak ${peakCloseWait}, seen ${first === last ? `at ${clock(first.t)}` : `from ${clock(first.t)} to ${clock(last.t)}`}): the peers closed first, and ${name} closed its side later. CLOSE_WAIT lasts exactly as long as the program waits before close().`,
+      );
     }
   }
 
@@ -86,7 +133,7 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
   const finWait2Expired = world.expiries[3] ?? 0;
   if (finWait2Expired > 0 && profile.finTimeout !== null) {
     out.push(
-      `${finWait2Expired} FIN_WAIT_2 sockets (peak ${peakFinWait2}) expired: they were the closing side's sockets, orphaned by close(), whose peer never sent its FIN, and Linux ends an orphaned FIN_WAIT_2 after tcp_fin_timeout (${span(profile.finTimeout)}). That is why the article's netstat shows CLOSE_WAIT but no FIN_WAIT2.`,
+      `${finWait2Expired} FIN_WAIT_2 sockets (peak ${peakFinWait2}) expired: they were the closing side's sockets, orphaned by close(), whose peer never sent its FIN, and Linux ends an orphaned FIN_WAIT_2 after tcp_fin_timeout (${span(profile.finTimeout)}).${scenario.name.startsWith('article-') ? " That is why the article's netstat shows CLOSE_WAIT but no FIN_WAIT2." : ''}`,
     );
   }
   if ((final.states.FIN_WAIT_2 ?? 0) > 0) {
@@ -100,23 +147,34 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
   if (peakTimeWait > 0) {
     const left = final.states.TIME_WAIT ?? 0;
     out.push(
-      `TIME_WAIT peaked at ${peakTimeWait}, held by the side that sent the first FIN (both sides, in a simultaneous close); each lasts ${span(profile.timeWait)} (${profile.name === 'linux' ? 'TCP_TIMEWAIT_LEN, fixed in the Linux kernel' : '2 MSL'})` +
+      `TIME_WAIT peaked at ${peakTimeWait}, held by the side that sent the first FIN (both sides, in a simultaneous close); each lasts ${span(profile.timeWait)} (${profile.name === 'linux' ? 'TCP_TIMEWAIT_LEN, fixed in the Linux kernel' : '2 MSL'}${profile.hz === null ? '' : `; up to ${span(wheelBucket(profile.timeWait, profile.hz))} more, as the kernel's timer wheel rounds it up`})` +
         (left === 0 ? ' and all of them have expired.' : `; ${left} remain at the end.`),
     );
   }
 
   const peakSynSent = peak((s) => s.states.SYN_SENT ?? 0);
   const timedOut = final.errors.ETIMEDOUT;
-  if (peakSynSent > 0 && world.synDrops > 0) {
+  const backoff = `${synBackoffText(profile)}, giving up after ${span(giveUpAfter((r) => synTimeout(profile, true, r), synRetryLimit(profile, true)))}`;
+  if (world.synDrops > 0 && (timedOut > 0 || (final.states.SYN_SENT ?? 0) > 0)) {
     out.push(
-      `Up to ${peakSynSent} clients waited in SYN_SENT: the server's accept queue was full, so Linux dropped their SYNs and they retried with backoff (${synBackoffText(profile)}, giving up after ${span(giveUpAfter((r) => synTimeout(profile, true, r), synRetryLimit(profile, true)))}).` +
-        ` ${world.synDrops} SYNs were dropped.` +
-        (timedOut > 0 ? ` ${timedOut} connections ended in ETIMEDOUT.` : ''),
+      `Up to ${peakSynSent} ${peakSynSent === 1 ? 'client' : 'clients'} waited in SYN_SENT: the server's accept queue was full, so Linux dropped their SYNs and they retried with backoff (${backoff}).` +
+        ` ${world.synDrops} SYNs were dropped` + (timedOut > 0 ? `; ${timedOut} ${timedOut === 1 ? 'connection' : 'connections'} ended in ETIMEDOUT.` : '.'),
+    );
+  } else if (world.listenOverflows > 0 || world.syncookiesSent > 0) {
+    out.push(
+      `A burst of connections outran the server's accept(): ${world.listenOverflows} times a SYN or a handshake's last ACK found the accept queue full and was dropped (Linux ListenOverflows)` +
+        (world.syncookiesSent > 0 ? `, and ${world.syncookiesSent} SYNs found the SYN queue full and were answered with SYN cookies` : '') +
+        `. The clients sent them again (a SYN 1 s later, data 200 ms later) and every one got in.`,
     );
   }
 
   const onlyListeners = Object.keys(final.states).every((state) => state === 'LISTEN');
-  const atBaseline = scenario.processes.every((p) => (final.fds[p.name] ?? 0) === p.baselineFds + (p.server ? 1 : 0));
+  // back to what it held before any connection (plus the runtime's first-write fds, once it wrote)
+  const atBaseline = scenario.processes.every((p) => {
+    const own = p.baselineFds + (p.server ? 1 : 0);
+    const fds = final.fds[p.name] ?? 0;
+    return fds === own || fds === own + p.firstWriteFds;
+  });
   if (onlyListeners && atBaseline) out.push('Every connection reached CLOSED and every process is back to its baseline fds: nothing leaks.');
   return out;
 }

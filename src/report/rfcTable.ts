@@ -105,10 +105,13 @@ export function segmentText(segment: Segment, numbers: { readonly seq: number; r
   return `<SEQ=${numbers.seq}>${ack}<CTL=${ctlText(segment.flags)}>${data}`;
 }
 
-/** Seconds with 3 decimals, or 6 when some time in the table is not a whole millisecond. */
-function timeFormatter(times: readonly number[]): (us: number) => string {
-  const decimals = times.every((t) => t % 1000 === 0) ? 3 : 6;
-  return (us) => `${(us / 1e6).toFixed(decimals)}s`;
+/**
+ * Seconds to the millisecond: the microseconds a kernel spends between two segments or waking a
+ * program are real (the JSON, Mermaid and pcapng keep them) but only clutter a table people
+ * read line by line, which the order of its lines already tells.
+ */
+function timeFormatter(): (us: number) => string {
+  return (us) => `${(Math.round(us / 1000) / 1000).toFixed(3)}s`;
 }
 
 function other(side: Side): Side {
@@ -367,7 +370,7 @@ function layout(
 
   const all = blocks.flat();
   const showTime = opts.time ?? true;
-  const fmt = timeFormatter(all.flatMap((r) => (r.at !== undefined ? [r.at] : [])));
+  const fmt = timeFormatter();
   const timeWidth = showTime ? Math.max(0, ...all.map((r) => (r.at !== undefined ? fmt(r.at).length : 0))) + 2 : 0;
   const segmentRows = all.filter((r) => r.segment !== undefined);
   const leftWidth = Math.max(10, ...segmentRows.map((r) => r.left.length)) + 2;

@@ -10,11 +10,12 @@ export function runJson(result: SimulationResult): string {
     scenario: result.scenario,
     seed: result.seed,
     profile: result.profile.name,
-    samples: result.samples.map((s) => ({ t: s.t, states: s.states, fds: s.fds })),
+    samples: result.samples.map((s) => ({ t: s.t, states: s.states, fds: s.fds, closedFds: s.closedFds })),
     final: {
       t: result.final.t,
       states: result.final.states,
       fds: result.final.fds,
+      closedFds: result.final.closedFds,
       errors: result.final.errors,
     },
     accepted: Object.fromEntries(result.stats.accepted),

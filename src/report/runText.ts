@@ -29,10 +29,15 @@ function sameRow(a: Sample, b: Sample, states: readonly TcpState[], procs: reado
   return states.every((s) => (a.states[s] ?? 0) === (b.states[s] ?? 0)) && procs.every((p) => a.fds[p] === b.fds[p]);
 }
 
+/** Processes worth a column: all but clients with no connections (a second run left at 0, say). */
+export function shownProcesses(scenario: Scenario): string[] {
+  return scenario.processes.filter((p) => p.client === undefined || p.client.connections > 0).map((p) => p.name);
+}
+
 /** The sample table: rows where nothing changed since the previous row are folded into a `⋮` line. */
-export function sampleTable(result: SimulationResult, paint: Paint): string[] {
+export function sampleTable(result: SimulationResult, scenario: Scenario, paint: Paint): string[] {
   const states = TCP_STATES.filter((s) => s !== 'CLOSED' && result.samples.some((x) => (x.states[s] ?? 0) > 0));
-  const procs = result.world.processNames();
+  const procs = shownProcesses(scenario);
   const headers = ['time', ...states, ...procs.map((p) => `fds ${p}`)];
   const timeWidth = Math.max(4, ...result.samples.map((s) => clock(s.t).length));
   const widths = headers.map((h, i) => Math.max(h.length, i === 0 ? timeWidth : 6));
@@ -64,7 +69,7 @@ export function runText(result: SimulationResult, scenario: Scenario, options: R
   out.push(paint.dim(`profile ${result.profile.name} · seed ${result.seed}${params ? ` · ${params}` : ''} · sampled every ${clock(scenario.sample.every / 1000)} until ${clock(scenario.sample.until / 1000)}`));
   out.push('');
   if (!options.quiet) {
-    out.push(...sampleTable(result, paint));
+    out.push(...sampleTable(result, scenario, paint));
     out.push('');
   }
   const { final, samples } = result;
@@ -72,10 +77,14 @@ export function runText(result: SimulationResult, scenario: Scenario, options: R
   const peakCloseWait = Math.max(0, ...samples.map((s) => s.states.CLOSE_WAIT ?? 0));
   const peakAt = samples.find((s) => (s.states.CLOSE_WAIT ?? 0) === peakCloseWait);
   out.push(`  peak CLOSE_WAIT   ${peakCloseWait}${peakCloseWait > 0 && peakAt ? ` (first at ${clock(peakAt.t)})` : ''}`);
+  const shown = new Set(shownProcesses(scenario));
   const fdText = scenario.processes
+    .filter((p) => shown.has(p.name))
     .map((p) => `${p.name} ${final.fds[p.name] ?? 0}/${p.nofile} (baseline ${p.baselineFds + (p.server ? 1 : 0)})`)
     .join(', ');
   out.push(`  fds at the end    ${fdText}`);
+  const closed = scenario.processes.filter((p) => (final.closedFds[p.name] ?? 0) > 0).map((p) => `${p.name} ${final.closedFds[p.name]}`);
+  if (closed.length > 0) out.push(`  of them, closed   ${closed.join(', ')} — sockets already CLOSED, fds never released: invisible to netstat/ss`);
   const accepted = [...result.stats.accepted].map(([name, n]) => `${name} ${n}`).join(', ');
   if (accepted) out.push(`  accepted          ${accepted}`);
   const errors = Object.entries(final.errors).filter(([, n]) => n > 0);

@@ -4,7 +4,9 @@
  */
 import { basename, extname } from 'node:path';
 import type {
+  AcceptErrorAction,
   Bound,
+  KeepaliveSpec,
   ClientSpec,
   Expectation,
   FaultSpec,
@@ -29,6 +31,7 @@ import type { Limits } from './limits.js';
 import { formatDuration, tryParseDuration } from './duration.js';
 import { didYouMean } from './suggest.js';
 import { DURATION_PHRASE } from './schema.js';
+import { RUNTIMES, type RuntimeDefaults } from './runtimes.js';
 
 /** The defaults an author may leave out (documented in docs/scenario-format.md). */
 export const DEFAULTS = {
@@ -157,9 +160,18 @@ class Resolver {
       ...(p.synLinearTimeouts === undefined ? {} : { synLinearTimeouts: p.synLinearTimeouts }),
       ...(p.rcvBuf === undefined ? {} : { rcvBuf: p.rcvBuf }),
       ...(p.delAck === undefined ? {} : { delAck: p.delAck === 'never' ? null : this.duration(p.delAck, ['profile', 'delAck'], 0) }),
+      ...(p.hz === undefined ? {} : { hz: p.hz === 'exact' ? null : p.hz }),
+      ...(p.keepaliveTime === undefined ? {} : { keepaliveTime: this.duration(p.keepaliveTime, ['profile', 'keepaliveTime'], 0) }),
+      ...(p.keepaliveIntvl === undefined ? {} : { keepaliveIntvl: this.duration(p.keepaliveIntvl, ['profile', 'keepaliveIntvl'], 0) }),
+      ...(p.keepaliveProbes === undefined ? {} : { keepaliveProbes: p.keepaliveProbes }),
+      ...(p.somaxconn === undefined ? {} : { somaxconn: p.somaxconn }),
+      ...(p.syncookies === undefined ? {} : { syncookies: p.syncookies }),
     };
-    for (const key of ['synRto', 'rto', 'rtoMax'] as const) {
-      if (overrides[key] === 0) this.fail(['profile', key], 'a timeout longer than 0', '0', 'a zero retransmission timeout would retransmit forever at one instant');
+    for (const key of ['synRto', 'rto', 'rtoMax', 'keepaliveTime', 'keepaliveIntvl'] as const) {
+      if (overrides[key] === 0) {
+        const what = key.startsWith('keepalive') ? 'keepalive timer would probe' : 'retransmission timeout would retransmit';
+        this.fail(['profile', key], 'a timeout longer than 0', '0', `a zero ${what} forever at one instant`);
+      }
     }
     if (overrides.rto !== undefined && overrides.rtoMax !== undefined && overrides.rto > overrides.rtoMax) {
       this.fail(['profile', 'rtoMax'], `at least rto (${formatDuration(overrides.rto)})`, formatDuration(overrides.rtoMax));
@@ -234,16 +246,31 @@ class Resolver {
       if (!hostNames.includes(host)) {
         this.fail([...path, 'host'], `a host defined in hosts (${hostNames.join(', ')})`, JSON.stringify(host), didYouMean(host, hostNames));
       }
+      const runtime = p.runtime === undefined ? null : RUNTIMES[p.runtime];
       const nofile = p.nofile ?? DEFAULTS.nofile;
-      const baselineFds = p.baselineFds ?? DEFAULTS.baselineFds;
+      const baselineFds = p.baselineFds ?? runtime?.baselineFds ?? DEFAULTS.baselineFds;
       if (nofile > limits.maxNofile) {
         this.fail([...path, 'nofile'], `at most ${big(limits.maxNofile)} (limit maxNofile)`, big(nofile), this.limitHint('maxNofile', nofile));
       }
       if (baselineFds > nofile) {
         this.fail([...path, p.baselineFds === undefined ? 'nofile' : 'baselineFds'], `baselineFds (${baselineFds}) ≤ nofile (${nofile})`, `${baselineFds} fds open at start with a limit of ${nofile}`);
       }
-      const role = this.role(name, p, path);
-      const spec: ProcessSpec = { name, host, nofile, baselineFds, acceptPolicy: p.acceptPolicy ?? 'posix', ...role };
+      const role = this.role(name, p, path, runtime, hosts.find((h) => h.name === host)?.address);
+      const keepalive = p.keepalive === undefined ? (runtime?.keepalive ?? null) : this.keepalive(p.keepalive, [...path, 'keepalive']);
+      const spec: ProcessSpec = {
+        name,
+        host,
+        nofile,
+        baselineFds,
+        acceptPolicy: p.acceptPolicy ?? runtime?.acceptPolicy ?? 'posix',
+        runtime: p.runtime ?? null,
+        keepalive,
+        closeOnEof: p.allowHalfOpen === undefined ? (runtime?.closeOnEof ?? false) : !p.allowHalfOpen,
+        closeWhenDone: runtime?.closeWhenDone ?? false,
+        acceptCost: p.acceptCost === undefined ? (runtime?.acceptCost ?? 0) : this.duration(p.acceptCost, [...path, 'acceptCost'], 0),
+        firstWriteFds: runtime?.firstWriteFds ?? 0,
+        ...role,
+      };
       if (role.server !== undefined) {
         const key = `${host}:${role.server.port}`;
         const other = listeners.get(key);
@@ -269,7 +296,45 @@ class Resolver {
     return out;
   }
 
-  private role(name: string, p: ProcessDocument, path: DocPath): { server?: ServerSpec; client?: ClientSpec } {
+  private keepalive(doc: NonNullable<ProcessDocument['keepalive']>, path: DocPath): KeepaliveSpec | null {
+    if (doc === 'off') return null;
+    if (doc === 'on') return { idle: null, interval: null, probes: null };
+    const idle = doc.idle === undefined ? null : this.duration(doc.idle, [...path, 'idle'], 0);
+    const interval = doc.interval === undefined ? null : this.duration(doc.interval, [...path, 'interval'], 0);
+    if (idle === 0) this.fail([...path, 'idle'], 'an idle time longer than 0', '0', 'Linux takes TCP_KEEPIDLE in whole seconds, at least 1');
+    if (interval === 0) this.fail([...path, 'interval'], 'an interval longer than 0', '0', 'Linux takes TCP_KEEPINTVL in whole seconds, at least 1');
+    return { idle, interval, probes: doc.probes ?? null };
+  }
+
+  /** What the server does when accept() fails: onAcceptError, with acceptRetry's delay, else the runtime's, else retry after 1 s. */
+  private onAcceptError(listen: Exclude<ProcessDocument['listen'], number | undefined>, path: DocPath, runtime: RuntimeDefaults | null): AcceptErrorAction {
+    const retryAfter = (): number => {
+      const retry = listen.acceptRetry === undefined || listen.acceptRetry === 'never' ? DEFAULTS.acceptRetry : this.duration(listen.acceptRetry, [...path, 'acceptRetry'], DEFAULTS.acceptRetry);
+      if (retry < this.ctx.limits.minAcceptRetry) {
+        this.fail(
+          [...path, 'acceptRetry'],
+          `at least ${formatDuration(this.ctx.limits.minAcceptRetry)} (limit minAcceptRetry), or never`,
+          formatDuration(retry),
+          retry === 0 ? 'retrying accept() after 0 would loop forever at one instant' : this.limitHint('minAcceptRetry', retry),
+        );
+      }
+      return retry;
+    };
+    const action = listen.onAcceptError;
+    if (action !== undefined && action !== 'retry' && listen.acceptRetry !== undefined && listen.acceptRetry !== 'never') {
+      this.fail([...path, 'acceptRetry'], 'acceptRetry only with onAcceptError: retry', `acceptRetry ${String(listen.acceptRetry)} with onAcceptError: ${action}`, undefined, 'key');
+    }
+    if (action === 'retry') {
+      if (listen.acceptRetry === 'never') this.fail([...path, 'acceptRetry'], 'a duration with onAcceptError: retry', 'never', 'never means onAcceptError: stop');
+      return { kind: 'retry', after: retryAfter() };
+    }
+    if (action === 'stop' || action === 'exit') return { kind: action };
+    if (listen.acceptRetry === 'never') return { kind: 'stop' };
+    if (listen.acceptRetry !== undefined || runtime === null) return { kind: 'retry', after: retryAfter() };
+    return runtime.onAcceptError;
+  }
+
+  private role(name: string, p: ProcessDocument, path: DocPath, runtime: RuntimeDefaults | null, hostAddress: string | undefined): { server?: ServerSpec; client?: ClientSpec } {
     const isServer = p.listen !== undefined || p.onConnection !== undefined;
     const isClient = p.steps !== undefined || p.connections !== undefined || p.start !== undefined || p.ramp !== undefined;
     if (isServer && isClient) {
@@ -287,23 +352,19 @@ class Resolver {
         return {};
       }
       const listen = typeof p.listen === 'number' ? { port: p.listen } : p.listen;
-      const acceptRetry =
-        listen.acceptRetry === 'never' ? null : this.duration(listen.acceptRetry, [...path, 'listen', 'acceptRetry'], DEFAULTS.acceptRetry);
-      if (acceptRetry !== null && acceptRetry < this.ctx.limits.minAcceptRetry) {
-        this.fail(
-          [...path, 'listen', 'acceptRetry'],
-          `at least ${formatDuration(this.ctx.limits.minAcceptRetry)} (limit minAcceptRetry), or never`,
-          formatDuration(acceptRetry),
-          acceptRetry === 0 ? 'retrying accept() after 0 would loop forever at one instant' : this.limitHint('minAcceptRetry', acceptRetry),
-        );
+      const onAcceptError = this.onAcceptError(listen, [...path, 'listen'], runtime);
+      const address = listen.address ?? null;
+      if (address !== null && address !== '0.0.0.0' && address !== hostAddress) {
+        this.fail([...path, 'listen', 'address'], `0.0.0.0 or the host's address (${hostAddress ?? 'none'})`, address, 'a process binds an address of its own host');
       }
       const steps = this.steps(p.onConnection, [...path, 'onConnection'], 'server');
       return {
         server: {
           port: listen.port,
-          backlog: listen.backlog ?? DEFAULTS.backlog,
+          address,
+          backlog: listen.backlog ?? runtime?.backlog ?? DEFAULTS.backlog,
           workers: listen.workers === undefined || listen.workers === 'unbounded' ? null : listen.workers,
-          acceptRetry,
+          onAcceptError,
           steps,
         },
       };
@@ -354,7 +415,8 @@ class Resolver {
       return { op: 'connect', to: { process: d.connect } };
     }
     if ('write' in d) {
-      if (typeof d.write === 'string') return { op: 'write', data: d.write };
+      // text goes out as UTF-8: the model's data are bytes, one per character of a latin1 string
+      if (typeof d.write === 'string') return { op: 'write', data: Buffer.from(d.write, 'utf8').toString('latin1') };
       if (d.write.bytes > this.ctx.limits.maxWriteBytes) {
         this.fail([...path, 'write', 'bytes'], `at most ${big(this.ctx.limits.maxWriteBytes)} bytes (limit maxWriteBytes)`, big(d.write.bytes), this.limitHint('maxWriteBytes', d.write.bytes));
         return { op: 'write', data: '' };
@@ -364,7 +426,13 @@ class Resolver {
     if ('read' in d) {
       const r = d.read;
       const amount: ReadAmount =
-        r === 'line' ? { kind: 'line' } : r === 'eof' ? { kind: 'eof' } : { kind: 'bytes', count: typeof r === 'number' ? r : r.bytes };
+        r === 'line'
+          ? { kind: 'line' }
+          : r === 'eof'
+            ? { kind: 'eof' }
+            : typeof r === 'object' && 'upTo' in r
+              ? { kind: 'upTo', count: r.upTo }
+              : { kind: 'bytes', count: typeof r === 'number' ? r : r.bytes };
       return { op: 'read', amount };
     }
     return { op: 'sleep', duration: this.duration(d.sleep, [...path, 'sleep'], 0) };

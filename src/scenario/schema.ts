@@ -53,6 +53,9 @@ const probability = z
 const name = z.string(says('a name')).min(1, says('a non-empty name'));
 const text = z.string(says('text'));
 
+/** A dotted IPv4 address. */
+const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+
 const profileName = z.enum(['linux', 'rfc9293'], says('linux or rfc9293'));
 
 const profileObject = z
@@ -78,6 +81,15 @@ const profileObject = z
       .optional()
       .describe('Delay before ACKing a FIN received in ESTABLISHED (linux 40ms, TCP_ATO_MIN); never = ACK at once (rfc9293).'),
     rcvBuf: int(1, 1 << 30, 'a buffer size in bytes, 1..2^30').optional().describe('Receive buffer in bytes; unread data beyond it closes the window (linux 131072).'),
+    hz: z
+      .union([z.literal(100), z.literal(250), z.literal(300), z.literal(1000), z.literal('exact')], says('100, 250, 300, 1000 (CONFIG_HZ) or exact'))
+      .optional()
+      .describe("Ticks per second of Linux's timer wheel, which rounds every kernel timer up (linux 250); exact = timers fire at their timeout (rfc9293)."),
+    keepaliveTime: duration.optional().describe('Idle time before the first keepalive probe when a program sets SO_KEEPALIVE alone (net.ipv4.tcp_keepalive_time, 2h).'),
+    keepaliveIntvl: duration.optional().describe('Between unanswered keepalive probes (net.ipv4.tcp_keepalive_intvl, 75s).'),
+    keepaliveProbes: int(1, 127, 'a probe count 1..127').optional().describe('Unanswered keepalive probes before the reset (net.ipv4.tcp_keepalive_probes, 9).'),
+    somaxconn: int(1, 2 ** 31 - 1, 'a backlog cap ≥ 1').optional().describe('Cap on a listen() backlog (net.core.somaxconn; linux 4096).'),
+    syncookies: z.boolean(says('true or false')).optional().describe('A SYN that finds the SYN queue full gets a SYN cookie instead of being dropped (net.ipv4.tcp_syncookies=1; linux true).'),
   })
   .describe('A profile with overrides.');
 
@@ -110,12 +122,18 @@ const network = z
 
 const host = z.strictObject({
   name: name.describe('Host name, referenced by processes[*].host.'),
-  address: z.string(says('an IPv4 address such as 127.0.0.1')).regex(/^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/, says('an IPv4 address such as 127.0.0.1')),
+  address: z.string(says('an IPv4 address such as 127.0.0.1')).regex(IPV4, says('an IPv4 address such as 127.0.0.1')),
 });
 
-const READ_PHRASE = 'line, eof, a byte count or { bytes: N }';
+const READ_PHRASE = 'line, eof, a byte count, { bytes: N } or { upTo: N }';
 const readAmount = z.union(
-  [z.literal('line'), z.literal('eof'), positive('a byte count ≥ 1'), z.strictObject({ bytes: positive('a byte count ≥ 1') })],
+  [
+    z.literal('line'),
+    z.literal('eof'),
+    positive('a byte count ≥ 1'),
+    z.strictObject({ bytes: positive('a byte count ≥ 1') }),
+    z.strictObject({ upTo: positive('a buffer size ≥ 1').describe('One read(2) into an N-byte buffer: whatever has arrived, at most N bytes.') }),
+  ],
   says(READ_PHRASE),
 );
 
@@ -130,7 +148,7 @@ const step = z.union(
     z.enum(BARE_STEPS, says(STEP_PHRASE)),
     z.strictObject({ connect: z.string(says('a process name or "address:port"')).min(1, says('a process name or "address:port"')).describe('A process name (its listening port) or "127.0.0.1:8888".') }),
     z.strictObject({ write: writeData.describe('Text to send, or { bytes: N } of filler.') }),
-    z.strictObject({ read: readAmount.describe('line | eof | N | { bytes: N }') }),
+    z.strictObject({ read: readAmount.describe('line | eof | N | { bytes: N } | { upTo: N }') }),
     z.strictObject({ sleep: duration }),
   ],
   says(STEP_PHRASE),
@@ -142,18 +160,40 @@ const listen = z.union(
     port,
     z.strictObject({
       port: port.describe('Listening port.'),
-      backlog: positive('a backlog ≥ 1').optional().describe('Accept queue length (default 128).'),
+      address: z
+        .string(says('0.0.0.0 or the host\'s address'))
+        .regex(IPV4, says('0.0.0.0 or the host\'s address'))
+        .optional()
+        .describe('Address to bind: the host\'s (default) or 0.0.0.0 for all addresses (Java\'s new ServerSocket(port)).'),
+      backlog: positive('a backlog ≥ 1').optional().describe('Accept queue length (default: the runtime\'s, else 128); the kernel caps it at net.core.somaxconn.'),
       workers: z
         .union([positive('a worker count ≥ 1'), z.literal('unbounded')], says('a worker count ≥ 1, or unbounded'))
         .optional()
         .describe('Connections handled at once (a thread pool); default unbounded.'),
+      onAcceptError: z
+        .enum(['retry', 'stop', 'exit'], says('retry, stop or exit'))
+        .optional()
+        .describe('posix policy: what the program does when accept() fails — retry after acceptRetry, stop accepting (the listener stays open), or exit (default: the runtime\'s, else retry).'),
       acceptRetry: z
         .union([duration, z.literal('never')], says(`${DURATION_PHRASE}, or never`))
         .optional()
-        .describe('posix policy: wait before retrying accept() after EMFILE (default 1s); never = stop accepting.'),
+        .describe('posix policy: wait before retrying accept() after EMFILE (default 1s); never = stop accepting (same as onAcceptError: stop).'),
     }),
   ],
-  says('a port number, or { port, backlog, workers, acceptRetry }'),
+  says('a port number, or { port, address, backlog, workers, onAcceptError, acceptRetry }'),
+);
+
+const KEEPALIVE_PHRASE = 'off, on, or { idle, interval, probes }';
+const keepalive = z.union(
+  [
+    z.enum(['off', 'on'], says(KEEPALIVE_PHRASE)),
+    z.strictObject({
+      idle: duration.optional().describe('TCP_KEEPIDLE: idle time before the first probe (default net.ipv4.tcp_keepalive_time, 2h).'),
+      interval: duration.optional().describe('TCP_KEEPINTVL: between unanswered probes (default net.ipv4.tcp_keepalive_intvl, 75s).'),
+      probes: positive('a probe count ≥ 1').optional().describe('TCP_KEEPCNT: unanswered probes before the reset (default net.ipv4.tcp_keepalive_probes, 9).'),
+    }),
+  ],
+  says(KEEPALIVE_PHRASE),
 );
 
 const processEntry = z
@@ -161,7 +201,14 @@ const processEntry = z
     host: name.optional().describe('Host it runs on (default: the first host).'),
     nofile: positive('a file-descriptor limit ≥ 1').optional().describe('RLIMIT_NOFILE (default 1024).'),
     baselineFds: count('a file-descriptor count ≥ 0').optional().describe('fds open before any socket (default 3).'),
-    acceptPolicy: z.enum(['posix', 'libuv'], says('posix or libuv')).optional().describe('What accept() does at the fd limit (default posix).'),
+    runtime: z
+      .enum(['java', 'go', 'node', 'python', 'c'], says('java, go, node, python or c'))
+      .optional()
+      .describe('Language runtime: brings its measured defaults for backlog, baselineFds, acceptPolicy, onAcceptError, keepalive and how it closes sockets (docs/scenario-format.md).'),
+    acceptPolicy: z.enum(['posix', 'libuv'], says('posix or libuv')).optional().describe('How the program calls accept(): a loop around accept(2) (posix), or libuv\'s epoll loop with its EMFILE trick (default: the runtime\'s, else posix).'),
+    keepalive: keepalive.optional().describe('SO_KEEPALIVE on every connection it opens or accepts (default: the runtime\'s, else off; Go: 15s/15s).'),
+    allowHalfOpen: z.boolean(says('true or false')).optional().describe('false: the runtime closes a connection once a read reaches EOF (Node\'s default); default true except for node.'),
+    acceptCost: duration.optional().describe('Program time per accepted connection before the next accept() (default 0).'),
     listen: listen.optional().describe('Server: the listening socket.'),
     onConnection: steps.optional().describe('Server: steps run for each accepted connection.'),
     connections: count('a connection count ≥ 0').optional().describe('Client: how many connections (default 1).'),

@@ -9,40 +9,9 @@ import type { Errno } from '../sim/trace.js';
 /** Integer microseconds of virtual time. */
 export type Micros = number;
 
-/** Which OS's timers and choices the model follows. */
-export type ProfileName = 'linux' | 'rfc9293';
-
-/** Per-scenario changes to a profile (all optional; durations in microseconds). */
-export interface ProfileOverrides {
-  /** TIME_WAIT length (Linux: 60 s compiled in; RFC 9293: 2 MSL = 4 min). */
-  readonly timeWait?: Micros;
-  /** How long an orphaned FIN_WAIT_2 lives (Linux net.ipv4.tcp_fin_timeout); null = forever. */
-  readonly finTimeout?: Micros | null;
-  /** SYN retransmissions before ETIMEDOUT (net.ipv4.tcp_syn_retries). */
-  readonly synRetries?: number;
-  /** SYN timeouts that do not double the RTO (net.ipv4.tcp_syn_linear_timeouts, Linux ≥ 6.7). */
-  readonly synLinearTimeouts?: number;
-  /** SYN-ACK retransmissions (net.ipv4.tcp_synack_retries). */
-  readonly synAckRetries?: number;
-  /** FIN / data retransmissions before the socket is dropped with ETIMEDOUT. */
-  readonly finRetries?: number;
-  /** First SYN retransmission timeout, doubling each time. */
-  readonly synRto?: Micros;
-  /** First data/FIN retransmission timeout, doubling each time, capped at rtoMax. */
-  readonly rto?: Micros;
-  /** Cap on the retransmission timeout. */
-  readonly rtoMax?: Micros;
-  /** close() with unread received data sends RST instead of FIN (RFC 2525 §2.17). */
-  readonly rstOnUnreadClose?: boolean;
-  /** A RST received in TIME_WAIT ends it (Linux default, net.ipv4.tcp_rfc1337=0). */
-  readonly rstEndsTimeWait?: boolean;
-  /** A tail-loss probe precedes the RTO series (Linux net.ipv4.tcp_early_retrans = 3). */
-  readonly tailLossProbe?: boolean;
-  /** Delay before ACKing a FIN received in ESTABLISHED; null = at once (Linux TCP_ATO_MIN 40 ms). */
-  readonly delAck?: Micros | null;
-  /** Receive buffer in bytes; unread data beyond it closes the window (net.ipv4.tcp_rmem). */
-  readonly rcvBuf?: number;
-}
+/** Profile names and overrides belong to the model (src/model/profile.ts); re-exported for scenario code. */
+export type { ProfileName, ProfileOverrides } from '../model/profile.js';
+import type { ProfileName, ProfileOverrides } from '../model/profile.js';
 
 /** Network behaviour between hosts (and on loopback). Probabilities are 0..1. */
 export interface NetworkSpec {
@@ -60,13 +29,41 @@ export interface HostSpec {
   readonly address: string;
 }
 
-/** What a process's accept() does when its fd table is full. */
+/**
+ * How a server program calls accept(). `posix`: a loop around accept(2) (C, Java's
+ * ServerSocket, Go, Python): the kernel takes a free fd first, so with a full table it fails with
+ * EMFILE at once, connection or not, and the program's onAcceptError decides. `libuv` (Node): it
+ * accepts only when epoll says a connection waits, and answers EMFILE with uv__emfile_trick,
+ * accepting and closing the connection; the program never hears of it.
+ */
 export type AcceptPolicy = 'posix' | 'libuv';
+
+/** What a posix server program does when accept() fails (EMFILE). */
+export type AcceptErrorAction =
+  /** It waits `after`, then calls accept() again (a C loop with a sleep; Go's net/http waits 5 ms doubling to 1 s). */
+  | { readonly kind: 'retry'; readonly after: Micros }
+  /** The accept loop ends; the listener stays open and full (the article's Java main: one try around the loop). */
+  | { readonly kind: 'stop' }
+  /** The process ends and the kernel closes every fd it held (the article's Go main returns). */
+  | { readonly kind: 'exit' };
+
+/** The language runtimes a process can name; each brings measured defaults (src/scenario/runtimes.ts). */
+export type RuntimeName = 'java' | 'go' | 'node' | 'python' | 'c';
+
+/** SO_KEEPALIVE as a program sets it: TCP_KEEPIDLE and TCP_KEEPINTVL, or null for the profile's sysctl values; TCP_KEEPCNT likewise. */
+export interface KeepaliveSpec {
+  readonly idle: Micros | null;
+  readonly interval: Micros | null;
+  readonly probes: number | null;
+}
 
 /** How much a read step consumes. */
 export type ReadAmount =
   | { readonly kind: 'line' }
+  /** Exactly `count` bytes (or what is left before EOF). */
   | { readonly kind: 'bytes'; readonly count: number }
+  /** One read(2) into a `count`-byte buffer: whatever has arrived, at most `count` bytes; waits only when nothing has. */
+  | { readonly kind: 'upTo'; readonly count: number }
   | { readonly kind: 'eof' };
 
 /** One step of a program, run against one connection. */
@@ -84,11 +81,13 @@ export type Step =
 /** A server: listens, accepts, and runs `steps` for each accepted connection. */
 export interface ServerSpec {
   readonly port: number;
+  /** The address it binds: the host's, or 0.0.0.0 for every address (Java's `new ServerSocket(port)`). */
+  readonly address: string | null;
   readonly backlog: number;
   /** Most connections handled at once (a thread pool); null = unbounded (goroutine per connection). */
   readonly workers: number | null;
-  /** posix policy: how long the program waits before retrying accept() after EMFILE; null = it stops accepting. */
-  readonly acceptRetry: Micros | null;
+  /** posix policy: what the program does when accept() fails. */
+  readonly onAcceptError: AcceptErrorAction;
   readonly steps: readonly Step[];
 }
 
@@ -111,6 +110,23 @@ export interface ProcessSpec {
   /** fds open before the program opens sockets (stdin/out/err, jars, epoll, ...). */
   readonly baselineFds: number;
   readonly acceptPolicy: AcceptPolicy;
+  /** The runtime the process names, whose defaults filled what the scenario left out; null = none named. */
+  readonly runtime: RuntimeName | null;
+  /** SO_KEEPALIVE on every connection it opens or accepts (Go's default), or null. */
+  readonly keepalive: KeepaliveSpec | null;
+  /** The runtime closes a connection once a read reaches EOF (Node without allowHalfOpen: end(), then destroy()). */
+  readonly closeOnEof: boolean;
+  /** The runtime closes a connection the program drops without closing (CPython's reference counting). */
+  readonly closeWhenDone: boolean;
+  /** Program time spent per accepted connection before the next accept() (a new thread, say); 0 = none. */
+  readonly acceptCost: Micros;
+  /**
+   * fds the runtime opens at the process's first socket write and keeps (OpenJDK: the pre-close
+   * socketpair of its socket dispatcher). If they cannot be opened (EMFILE), that write and every
+   * later one in the process fails, and the thread making it dies without closing anything
+   * (Java: ExceptionInInitializerError, then NoClassDefFoundError).
+   */
+  readonly firstWriteFds: number;
   readonly server?: ServerSpec;
   readonly client?: ClientSpec;
 }

@@ -101,10 +101,15 @@ export class EventQueue<T> {
     return best;
   }
 
-  /** Schedules `item` at time `at`. */
-  push(at: number, item: T): void {
+  /**
+   * Schedules `item` at time `at`. `lane` names the FIFO lane to try (by default the delay from
+   * now): items pushed with one name must mostly come in time order — a timer rounded up to the
+   * kernel's timer wheel passes its nominal duration, whose expiries never go back in time.
+   * An item out of order for its lane goes to the heap, so the name affects speed only.
+   */
+  push(at: number, item: T, lane: number = at - this.lastAt): void {
     this.count++;
-    const delay = at - this.lastAt;
+    const delay = lane;
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
       const lane = lanes[i]!;

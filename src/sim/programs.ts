@@ -8,8 +8,9 @@
  * and Go's Dial both do) and the task ends; any other error ends the task where it stands,
  * without closing — exactly what a handler that forgot close() in its error path does.
  */
-import type { ProcessSpec, Scenario, Step } from '../scenario/types.js';
-import type { Waiter } from './socket.js';
+import type { Profile } from '../model/profile.js';
+import type { KeepaliveSpec, ProcessSpec, Scenario, Step } from '../scenario/types.js';
+import type { KeepaliveOptions, Waiter } from './socket.js';
 import type { World } from './world.js';
 
 /** Counts the programs keep about themselves. */
@@ -18,12 +19,54 @@ export interface ProgramStats {
   readonly accepted: Map<string, number>;
   /** Connections the libuv policy accepted and closed at once, per process. */
   readonly droppedByEmfileTrick: Map<string, number>;
+  /** Servers whose accept loop ended on an accept() error: when (µs), and whether the process exited with it. */
+  readonly acceptLoopEnded: Map<string, { readonly at: number; readonly exited: boolean }>;
 }
 
 /** Where a connect step goes. */
 interface Target {
   readonly address: string;
   readonly port: number;
+}
+
+/** SO_KEEPALIVE as the kernel applies it: the program's values, the profile's sysctls for what it left out. */
+function keepaliveOptions(spec: KeepaliveSpec, profile: Profile): KeepaliveOptions {
+  return {
+    idle: spec.idle ?? profile.keepaliveTime,
+    interval: spec.interval ?? profile.keepaliveIntvl,
+    probes: spec.probes ?? profile.keepaliveProbes,
+  };
+}
+
+/** What a process's runtime keeps for all its threads. */
+class Runtime {
+  /** The fds of the first write are open (or none were needed). */
+  private ready: boolean;
+  /** Opening them failed: every write in the process fails from now on. */
+  private broken = false;
+
+  constructor(
+    private readonly world: World,
+    private readonly process: number,
+    private readonly spec: ProcessSpec,
+  ) {
+    this.ready = spec.firstWriteFds === 0;
+  }
+
+  /** Whether a socket write may go ahead; opens the runtime's first-write fds once (OpenJDK's pre-close socketpair). */
+  canWrite(): boolean {
+    if (this.ready) return true;
+    if (this.broken) return false;
+    for (let i = 0; i < this.spec.firstWriteFds; i++) {
+      if (typeof this.world.openFile(this.process, 'pre-close socketpair') === 'string') {
+        // the class that needed it failed to initialise, for good (ExceptionInInitializerError, then NoClassDefFoundError)
+        this.broken = true;
+        return false;
+      }
+    }
+    this.ready = true;
+    return true;
+  }
 }
 
 class Task implements Waiter {
@@ -33,6 +76,8 @@ class Task implements Waiter {
   constructor(
     private readonly world: World,
     private readonly process: number,
+    private readonly spec: ProcessSpec,
+    private readonly runtime: Runtime,
     private readonly steps: readonly Step[],
     private readonly resolve: (step: Extract<Step, { op: 'connect' }>) => Target,
     private fd: number,
@@ -66,9 +111,13 @@ class Task implements Waiter {
             this.fd = -1;
             return this.finish();
           }
+          // Go's Dialer sets SO_KEEPALIVE once connect() returns
+          if (this.spec.keepalive !== null) world.setKeepalive(p, this.fd, keepaliveOptions(this.spec.keepalive, world.profile));
           break;
         }
         case 'write':
+          // a runtime that cannot set up its writes throws: the thread dies where it stands, fd open
+          if (!this.runtime.canWrite()) return this.finish();
           if (typeof world.write(p, this.fd, step.data) === 'string') return this.finish();
           break;
         case 'read': {
@@ -77,6 +126,11 @@ class Task implements Waiter {
           if (typeof result === 'string') return this.finish();
           // reading to EOF consumes as data arrives until the stream ends
           if (step.amount.kind === 'eof' && !result.eof) continue;
+          // Node without allowHalfOpen: the end of the stream ends the socket (end(), then destroy())
+          if (result.eof && this.spec.closeOnEof && this.fd >= 0) {
+            world.close(p, this.fd);
+            this.fd = -1;
+          }
           break;
         }
         case 'sleep':
@@ -105,27 +159,40 @@ class Task implements Waiter {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    // CPython's reference counting closes the socket the handler drops
+    if (this.spec.closeWhenDone && this.fd >= 0 && !this.world.exited(this.process)) {
+      this.world.close(this.process, this.fd);
+      this.fd = -1;
+    }
     this.onDone();
   }
 }
 
+/**
+ * A server program's accept loop. `posix`: accept() in a loop — it waits while no connection
+ * is queued, and fails with EMFILE as soon as the fd table is full, queued connection or not;
+ * then onAcceptError decides (retry later, stop the loop, end the process). `libuv`: accept()
+ * only when a connection is queued, and EMFILE is answered with uv__emfile_trick.
+ */
 class Acceptor implements Waiter {
   private listenFd = -1;
   private busy = 0;
   private readonly waiting: number[] = [];
   private retryPending = false;
+  private stopped = false;
 
   constructor(
     private readonly world: World,
     private readonly process: number,
     private readonly spec: ProcessSpec,
+    private readonly runtime: Runtime,
     private readonly resolve: (step: Extract<Step, { op: 'connect' }>) => Target,
     private readonly stats: ProgramStats,
   ) {}
 
   start(): void {
     const server = this.spec.server!;
-    const fd = this.world.listen(this.process, server.port, server.backlog);
+    const fd = this.world.listen(this.process, server.port, server.backlog, server.address ?? undefined);
     if (typeof fd === 'string') throw new Error(`program ${this.spec.name}: listen on port ${server.port} failed with ${fd}`);
     this.listenFd = fd;
     this.wake();
@@ -134,31 +201,56 @@ class Acceptor implements Waiter {
   wake(): void {
     const world = this.world;
     const p = this.process;
-    if (world.exited(p)) return;
+    const libuv = this.spec.acceptPolicy === 'libuv';
     for (;;) {
+      if (world.exited(p) || this.stopped) return;
+      // libuv accepts only when epoll reports the listener readable
+      if (libuv && world.pendingConnections(p, this.listenFd) === 0) return world.waitOn(p, this.listenFd, this);
       const fd = world.accept(p, this.listenFd);
       if (fd === null) return world.waitOn(p, this.listenFd, this);
       if (fd === 'EMFILE') {
-        if (this.spec.acceptPolicy === 'libuv') {
+        if (libuv) {
           // uv__emfile_trick: accept and close every pending connection; the program never knows
           let dropped = 0;
           while (world.acceptAndDrop(p, this.listenFd)) dropped++;
           this.stats.droppedByEmfileTrick.set(this.spec.name, (this.stats.droppedByEmfileTrick.get(this.spec.name) ?? 0) + dropped);
           continue;
         }
-        const retry = this.spec.server!.acceptRetry;
-        if (retry !== null && !this.retryPending) {
+        return this.acceptFailed();
+      }
+      if (typeof fd === 'string') return;
+      this.stats.accepted.set(this.spec.name, (this.stats.accepted.get(this.spec.name) ?? 0) + 1);
+      // Go's listener sets SO_KEEPALIVE on every connection it accepts
+      if (this.spec.keepalive !== null) world.setKeepalive(p, fd, keepaliveOptions(this.spec.keepalive, world.profile));
+      this.dispatch(fd);
+      // a program that spends time per connection (starting a thread) comes back to accept() later
+      if (this.spec.acceptCost > 0) {
+        world.at(world.now + this.spec.acceptCost, () => this.wake());
+        return;
+      }
+    }
+  }
+
+  private acceptFailed(): void {
+    const world = this.world;
+    const action = this.spec.server!.onAcceptError;
+    switch (action.kind) {
+      case 'retry':
+        if (!this.retryPending) {
           this.retryPending = true;
-          world.at(world.now + retry, () => {
+          world.at(world.now + action.after, () => {
             this.retryPending = false;
             this.wake();
           });
         }
         return;
-      }
-      if (typeof fd === 'string') return;
-      this.stats.accepted.set(this.spec.name, (this.stats.accepted.get(this.spec.name) ?? 0) + 1);
-      this.dispatch(fd);
+      case 'stop':
+        this.stopped = true;
+        this.stats.acceptLoopEnded.set(this.spec.name, { at: world.now, exited: false });
+        return;
+      case 'exit':
+        this.stats.acceptLoopEnded.set(this.spec.name, { at: world.now, exited: true });
+        world.exit(this.process);
     }
   }
 
@@ -169,7 +261,7 @@ class Acceptor implements Waiter {
       return;
     }
     this.busy++;
-    new Task(this.world, this.process, this.spec.server!.steps, this.resolve, fd, undefined, () => this.done()).run();
+    new Task(this.world, this.process, this.spec, this.runtime, this.spec.server!.steps, this.resolve, fd, undefined, () => this.done()).run();
   }
 
   private done(): void {
@@ -181,7 +273,7 @@ class Acceptor implements Waiter {
 
 /** Starts every process's program in `world`; `processIndex` maps names to World process indices. */
 export function startPrograms(world: World, scenario: Scenario, processIndex: ReadonlyMap<string, number>): ProgramStats {
-  const stats: ProgramStats = { accepted: new Map(), droppedByEmfileTrick: new Map() };
+  const stats: ProgramStats = { accepted: new Map(), droppedByEmfileTrick: new Map(), acceptLoopEnded: new Map() };
   const byName = new Map(scenario.processes.map((p) => [p.name, p] as const));
   const resolve = (step: Extract<Step, { op: 'connect' }>): Target => {
     if ('address' in step.to) return { address: step.to.address, port: step.to.port };
@@ -193,8 +285,9 @@ export function startPrograms(world: World, scenario: Scenario, processIndex: Re
   let conn = 0;
   for (const spec of scenario.processes) {
     const p = processIndex.get(spec.name)!;
+    const runtime = new Runtime(world, p, spec);
     if (spec.server) {
-      const acceptor = new Acceptor(world, p, spec, resolve, stats);
+      const acceptor = new Acceptor(world, p, spec, runtime, resolve, stats);
       world.at(0, () => acceptor.start());
     }
     const client = spec.client;
@@ -203,7 +296,7 @@ export function startPrograms(world: World, scenario: Scenario, processIndex: Re
       conn += client.connections;
       // one pending event spawns the connections in turn, evenly over the ramp
       const spawn = (i: number): void => {
-        new Task(world, p, client.steps, resolve, -1, first + i, () => {}).run();
+        new Task(world, p, spec, runtime, client.steps, resolve, -1, first + i, () => {}).run();
         const next = i + 1;
         if (next < client.connections) world.at(client.start + Math.floor((client.ramp * next) / client.connections), () => spawn(next));
       };

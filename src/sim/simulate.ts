@@ -17,6 +17,8 @@ export interface Sample {
   readonly t: number;
   readonly states: Partial<Record<TcpState, number>>;
   readonly fds: Record<string, number>;
+  /** Of those fds, the ones whose socket is already CLOSED (invisible to netstat/ss), per process. */
+  readonly closedFds: Record<string, number>;
   /** Per-process state counts (for expectations with `process:`). */
   readonly byProcess: Record<string, Partial<Record<TcpState, number>>>;
 }
@@ -135,12 +137,14 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
 
 function takeSample(world: World, t: number): Sample {
   const fds: Record<string, number> = {};
+  const closedFds: Record<string, number> = {};
   const byProcess: Record<string, Partial<Record<TcpState, number>>> = {};
   world.processNames().forEach((name, i) => {
     fds[name] = world.fdsInUse(i);
+    closedFds[name] = world.closedSocketFds(i);
     byProcess[name] = world.stateCounts(i);
   });
-  return { t: t / 1000, states: world.stateCounts(), fds, byProcess };
+  return { t: t / 1000, states: world.stateCounts(), fds, closedFds, byProcess };
 }
 
 /** Text of a bound: `= 5`, `≥ 1`, `≤ 256`, `in 1…5`. */
@@ -161,8 +165,10 @@ export function withinBound(value: number, bound: Bound): boolean {
 function peakOf(samples: readonly Sample[], final: Sample): Sample {
   const states: Partial<Record<TcpState, number>> = {};
   const fds: Record<string, number> = {};
+  const closedFds: Record<string, number> = {};
   const byProcess: Record<string, Partial<Record<TcpState, number>>> = {};
   for (const s of [...samples, final]) {
+    for (const [k, v] of Object.entries(s.closedFds)) closedFds[k] = Math.max(closedFds[k] ?? 0, v);
     for (const [k, v] of Object.entries(s.states)) states[k as TcpState] = Math.max(states[k as TcpState] ?? 0, v);
     for (const [k, v] of Object.entries(s.fds)) fds[k] = Math.max(fds[k] ?? 0, v);
     for (const [proc, counts] of Object.entries(s.byProcess)) {
@@ -170,7 +176,7 @@ function peakOf(samples: readonly Sample[], final: Sample): Sample {
       for (const [k, v] of Object.entries(counts)) into[k as TcpState] = Math.max(into[k as TcpState] ?? 0, v);
     }
   }
-  return { t: final.t, states, fds, byProcess };
+  return { t: final.t, states, fds, closedFds, byProcess };
 }
 
 function judge(e: Expectation, final: FinalState, samples: readonly Sample[], atCheckpoint: ReadonlyMap<number, Sample>): ExpectationResult {

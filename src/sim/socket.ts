@@ -8,8 +8,8 @@ import type { Endpoint } from '../model/segment.js';
 import { createTcb, type Tcb } from '../model/tcb.js';
 import type { Errno } from './trace.js';
 
-/** Slot number of each engine timer: the machine's timers (TIMERS order), then data retransmission. */
-export const TIMER_SLOTS = [...TIMERS, 'dataRto'] as const;
+/** Slot number of each engine timer: the machine's timers (TIMERS order), then data retransmission and keepalive. */
+export const TIMER_SLOTS = [...TIMERS, 'dataRto', 'keepalive'] as const;
 
 /** One of the engine's timer slots. */
 export type TimerSlot = (typeof TIMER_SLOTS)[number];
@@ -21,6 +21,13 @@ export type TimerSlot = (typeof TIMER_SLOTS)[number];
  */
 export interface TimerLink {
   owner: object | null;
+}
+
+/** SO_KEEPALIVE with its TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT, in microseconds and probes. */
+export interface KeepaliveOptions {
+  readonly idle: number;
+  readonly interval: number;
+  readonly probes: number;
 }
 
 /** Someone waiting for a socket to change: a program step. */
@@ -50,6 +57,13 @@ export class Socket {
   finWait2Timer: TimerLink | null = null;
   delAckTimer: TimerLink | null = null;
   dataRtoTimer: TimerLink | null = null;
+  keepaliveTimer: TimerLink | null = null;
+  /** SO_KEEPALIVE, set by the program; null when off. */
+  keepalive: KeepaliveOptions | null = null;
+  /** When the last segment arrived (keepalive counts idle time from it: Linux rcv_tstamp). */
+  lastReceived = 0;
+  /** Keepalive probes sent since the peer last answered (Linux icsk_probes_out). */
+  keepaliveProbes = 0;
   /** Consecutive retransmissions for the running retransmission timer. */
   retries = 0;
   /** Zero-window probes since the peer last opened its window (Linux icsk_probes_out). */
@@ -64,6 +78,12 @@ export class Socket {
   backlog = 0;
   /** Listener only: who to tell when the accept queue gains a connection. */
   acceptWaiter: Waiter | null = null;
+  /** Listener only: half-open connections (SYN_RECEIVED children), Linux's request queue length. */
+  synQueue = 0;
+  /** Listener only: half-open connections whose SYN,ACK has not timed out yet (Linux's young requests). */
+  synYoung = 0;
+  /** Listener only: when the SYN queue last overflowed (SYN cookies are checked for 2 minutes after), or -1. */
+  synOverflowAt = -1;
 
   constructor(
     readonly id: number,
@@ -94,8 +114,10 @@ export function timerOf(sock: Socket, slot: number): TimerLink | null {
       return sock.finWait2Timer;
     case 4:
       return sock.delAckTimer;
-    default:
+    case 5:
       return sock.dataRtoTimer;
+    default:
+      return sock.keepaliveTimer;
   }
 }
 
@@ -117,8 +139,11 @@ export function setTimerOf(sock: Socket, slot: number, link: TimerLink | null): 
     case 4:
       sock.delAckTimer = link;
       break;
-    default:
+    case 5:
       sock.dataRtoTimer = link;
+      break;
+    default:
+      sock.keepaliveTimer = link;
   }
 }
 
@@ -154,6 +179,11 @@ export class TimeWaitSocket {
     this.sndNxt = sndNxt | 0;
     this.rcvNxt = rcvNxt | 0;
   }
+}
+
+/** An fd that is not a socket: a file or pipe a runtime opens for itself (OpenJDK's pre-close socketpair, say). */
+export class OpenFile {
+  constructor(readonly what: string) {}
 }
 
 const addressIds = new Map<string, number>();

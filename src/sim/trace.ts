@@ -7,7 +7,7 @@ import type { Segment, Endpoint } from '../model/segment.js';
 import type { TcpState } from '../model/states.js';
 
 /** Why a segment never arrived. */
-export type DropReason = 'loss' | 'link-down' | 'no-socket' | 'backlog-full' | 'out-of-window';
+export type DropReason = 'loss' | 'link-down' | 'no-socket' | 'backlog-full' | 'syn-queue-full' | 'out-of-window';
 
 /** One line of the trace. `socket` numbers are those of `SocketInfo.id`. */
 export type TraceEvent =

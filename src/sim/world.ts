@@ -13,12 +13,14 @@ import { ACK, FIN, PSH, RST, SYN, segmentLength, type Endpoint, type Segment } f
 import { seqAdd } from '../model/seq.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { hasOutstanding, outstanding, takeSequence, type Outgoing } from '../model/tcb.js';
+import { originFromSeed, wheelExpiry } from '../model/timerWheel.js';
+import { synCookie, SYNCOOKIE_VALID } from '../model/synCookie.js';
 import type { AcceptPolicy, FaultSpec, NetworkSpec, ReadAmount } from '../scenario/types.js';
 import { EventQueue } from './eventQueue.js';
 import { FdTable } from './fdTable.js';
 import { LOOPBACK, Network } from './network.js';
 import { createPrng, type Prng } from './prng.js';
-import { Socket, TIMER_SLOTS, TimeWaitSocket, connectionKey, setTimerOf, timerOf, type TimerLink, type Waiter } from './socket.js';
+import { OpenFile, Socket, TIMER_SLOTS, TimeWaitSocket, connectionKey, setTimerOf, timerOf, type KeepaliveOptions, type TimerLink, type Waiter } from './socket.js';
 import type { AppCall, DropReason, Errno, SocketInfo, StateCause, Trace, TraceEvent } from './trace.js';
 
 /** How a World is set up. */
@@ -33,7 +35,14 @@ export interface WorldOptions {
   readonly manualNetwork?: boolean;
   /** The local port a client connection must use (real mode replays the kernel's choices); undefined = pick one. */
   readonly ephemeralPortFor?: (conn: number) => number | undefined;
+  /** Largest payload of one segment (default: loopback's 65483); a longer write goes out as several. */
+  readonly mss?: number;
+  /** The kernel's jiffies count at time 0, for the timer wheel (real mode reads it; default: from the seed). */
+  readonly wheelOrigin?: number;
 }
+
+/** Loopback's MSS: lo's MTU 65536, capped at IPv4's 65535, minus 40 bytes of headers and 12 of timestamps (ss: advmss:65483). */
+export const LOOPBACK_MSS = 65_483;
 
 /** A process as the kernel sees it. */
 export interface ProcessOptions {
@@ -81,12 +90,14 @@ interface HostState {
   readonly sockets: Map<number, Socket | TimeWaitSocket>;
   readonly listeners: Map<number, Socket>;
   nextPort: number;
+  /** Until when its kernel is busy receiving segments (profile rxCost). */
+  busyUntil: number;
 }
 
 interface ProcessState {
   readonly name: string;
   readonly host: number;
-  readonly fds: FdTable<Socket>;
+  readonly fds: FdTable<Socket | OpenFile>;
   readonly acceptPolicy: AcceptPolicy;
   exited: boolean;
 }
@@ -99,6 +110,9 @@ type Agenda = DeliverItem | TimerItem | Waiter | (() => void);
 
 /** A segment due at a host. */
 class DeliverItem {
+  /** It waited for the host's kernel to finish the segments before it, and its turn has come. */
+  reserved = false;
+
   constructor(
     readonly host: number,
     readonly segment: Segment,
@@ -115,6 +129,9 @@ class TimerItem implements TimerLink {
   ) {}
 }
 
+/** The queue lane of segments waiting for their host's kernel (they come back in turn order). */
+const RECEIVE_LANE = Number.MAX_SAFE_INTEGER;
+
 /** Stands in for a state change's cause when no trace is recorded. */
 const UNTRACED_CAUSE: StateCause = { by: 'segment', segmentId: -1 };
 const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<TcpState, number>;
@@ -127,6 +144,7 @@ const SLOT_TWO_MSL = TIMER_SLOTS.indexOf('twoMsl');
 const SLOT_FIN_WAIT_2 = TIMER_SLOTS.indexOf('finWait2');
 const SLOT_DEL_ACK = TIMER_SLOTS.indexOf('delAck');
 const SLOT_DATA_RTO = TIMER_SLOTS.indexOf('dataRto');
+const SLOT_KEEPALIVE = TIMER_SLOTS.indexOf('keepalive');
 const CANCEL_BITS = TIMERS.map((t) => cancelTimerBit(t));
 const START_BITS = TIMERS.map((t) => startTimerBit(t));
 const CANCEL_MASK = CANCEL_BITS.reduce((m, b) => m | b, 0);
@@ -166,8 +184,16 @@ export class World {
   private readonly endpoints = new Map<string, Map<number, Endpoint>>();
   private readonly firstErrors = new Map<Errno, number>();
   private readonly ephemeralPortFor: ((conn: number) => number | undefined) | undefined;
-  /** SYNs dropped because an accept queue was full. */
+  /** SYNs dropped because an accept queue (or, without SYN cookies, a SYN queue) was full. */
   synDrops = 0;
+  /** Handshakes a full accept queue held back (Linux ListenOverflows): SYNs dropped, and final ACKs dropped. */
+  listenOverflows = 0;
+  /** SYN,ACKs sent with a SYN cookie because a SYN queue was full (Linux SyncookiesSent). */
+  syncookiesSent = 0;
+  /** Largest payload of one segment. */
+  private readonly mss: number;
+  /** The jiffies count at time 0 (timerWheel.ts). */
+  readonly wheelOrigin: number;
   /** Timer expiries per timer slot (synRto, finRto, twoMsl, finWait2, dataRto). */
   readonly expiries = new Float64Array(TIMER_SLOTS.length);
   /** Events processed so far (for benchmarks). */
@@ -185,6 +211,8 @@ export class World {
     this.traceFilter = typeof trace === 'function' ? trace : null;
     this.manual = options.manualNetwork ?? false;
     this.ephemeralPortFor = options.ephemeralPortFor;
+    this.mss = options.mss ?? LOOPBACK_MSS;
+    this.wheelOrigin = options.wheelOrigin ?? originFromSeed(options.seed);
   }
 
   // ───────────────────────────── set-up ─────────────────────────────
@@ -193,7 +221,7 @@ export class World {
   addHost(name: string, address: string): number {
     if (this.hostByAddress.has(address)) throw new Error(`world: address ${address} is already used`);
     const [low] = this.profile.ephemeralPorts;
-    this.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), nextPort: low });
+    this.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), nextPort: low, busyUntil: 0 });
     this.hostByAddress.set(address, this.hosts.length - 1);
     return this.hosts.length - 1;
   }
@@ -204,7 +232,7 @@ export class World {
     this.processes.push({
       name: options.name,
       host: options.host,
-      fds: new FdTable<Socket>(options.nofile, options.baselineFds),
+      fds: new FdTable<Socket | OpenFile>(options.nofile, options.baselineFds),
       acceptPolicy: options.acceptPolicy ?? 'posix',
       exited: false,
     });
@@ -242,18 +270,19 @@ export class World {
 
   // ───────────────────────────── syscalls ─────────────────────────────
 
-  /** listen(): a listening socket on `port`; returns its fd or an errno. */
-  listen(process: number, port: number, backlog: number): number | Errno {
+  /** listen(): a listening socket on `port` of the host's address, or of every address (`0.0.0.0`); returns its fd or an errno. */
+  listen(process: number, port: number, backlog: number, address?: string): number | Errno {
     const proc = this.liveProcess(process);
     if (!proc) return 'EBADF';
     const host = this.hosts[proc.host]!;
     if (host.listeners.has(port)) return this.fail(process, 'listen', null, 'EADDRINUSE');
-    const sock = this.newSocket(proc.host, process, { addr: host.address, port }, { addr: '0.0.0.0', port: 0 }, -1, 'listener');
+    const sock = this.newSocket(proc.host, process, { addr: address ?? host.address, port }, { addr: '0.0.0.0', port: 0 }, -1, 'listener');
     const fd = proc.fds.open(sock);
     if (fd < 0) return this.fail(process, 'listen', null, 'EMFILE');
     sock.fd = fd;
     sock.acceptQueue = [];
-    sock.backlog = backlog;
+    // the kernel caps the backlog silently (net.core.somaxconn; listen(2))
+    sock.backlog = Math.min(backlog, this.profile.somaxconn);
     host.listeners.set(port, sock);
     this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'listen', result: String(fd) }, sock.conn);
     this.apply(sock, 'LISTEN', { by: 'call', call: 'listen' });
@@ -283,11 +312,13 @@ export class World {
   /** accept(): takes the oldest established connection; returns its fd, null when none waits (EAGAIN), or an errno. */
   accept(process: number, listenFd: number): number | Errno | null {
     const proc = this.liveProcess(process);
-    const listener = proc?.fds.get(listenFd);
+    const listener = this.socketOf(process, listenFd);
     if (!proc || !listener?.acceptQueue) return 'EBADF';
-    if (listener.acceptQueue.length === 0) return null;
-    // accept() with the fd table full fails; the connection stays queued (POSIX accept(2) EMFILE)
+    // accept(2) takes a free fd before it looks at the queue (Linux __sys_accept4_file:
+    // get_unused_fd_flags, then do_accept): with the table full it fails with EMFILE whether or
+    // not a connection waits, and a waiting one stays queued
     if (proc.fds.full) return this.fail(process, 'accept', listener.id, 'EMFILE');
+    if (listener.acceptQueue.length === 0) return null;
     const sock = listener.acceptQueue.shift()!;
     sock.listener = null;
     sock.fd = proc.fds.open(sock);
@@ -302,7 +333,7 @@ export class World {
    */
   acceptAndDrop(process: number, listenFd: number): boolean {
     const proc = this.liveProcess(process);
-    const listener = proc?.fds.get(listenFd);
+    const listener = this.socketOf(process, listenFd);
     if (!proc || !listener?.acceptQueue || listener.acceptQueue.length === 0) return false;
     this.countError(process, 'EMFILE');
     this.record({ kind: 'error', at: this.now, process: proc.name, socket: listener.id, errno: 'EMFILE' }, -1);
@@ -311,6 +342,35 @@ export class World {
     this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call: 'close', result: 'emfile-trick' }, sock.conn);
     this.apply(sock, sock.rcvBuf.length > 0 ? 'CLOSE_UNREAD' : 'CLOSE', { by: 'call', call: 'close' });
     return true;
+  }
+
+  /** Opens an fd that is not a socket (`what`: a pipe, a file); returns it, or EMFILE at the limit. */
+  openFile(process: number, what: string): number | Errno {
+    const proc = this.liveProcess(process);
+    if (!proc) return 'EBADF';
+    const fd = proc.fds.open(new OpenFile(what));
+    return fd < 0 ? this.fail(process, 'socket', null, 'EMFILE') : fd;
+  }
+
+  /** Connections waiting in the accept queue of listening fd `listenFd` (what poll() reports as readable). */
+  pendingConnections(process: number, listenFd: number): number {
+    return this.socketOf(process, listenFd)?.acceptQueue?.length ?? 0;
+  }
+
+  /**
+   * setsockopt(SO_KEEPALIVE) with TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT (null turns it
+   * off). The first probe goes `idle` after the last segment received (Linux
+   * tcp_sock_set_keepidle_locked re-arms the timer with the idle time left).
+   */
+  setKeepalive(process: number, fd: number, options: KeepaliveOptions | null): 0 | Errno {
+    const sock = this.socketOf(process, fd);
+    if (!sock) return 'EBADF';
+    sock.keepalive = options;
+    if (options === null) this.disarmTimer(sock, SLOT_KEEPALIVE);
+    else if (sock.acceptQueue === null && this.rfcState(sock) !== S.CLOSED) {
+      this.armTimer(sock, SLOT_KEEPALIVE, Math.max(0, options.idle - (this.now - sock.lastReceived)));
+    }
+    return 0;
   }
 
   /** write(): queues `data` for the peer; returns the byte count or an errno (EPIPE, ECONNRESET, ...). */
@@ -327,7 +387,12 @@ export class World {
     }
     if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: this.processes[process]!.name, socket: sock.id, call: 'write', result: String(data.length) }, sock.conn);
     if (data.length > 0) {
-      this.emit(sock, PSH | ACK, data);
+      // one segment per MSS, the last one pushed (RFC 9293 §3.7.1)
+      const mss = this.mss;
+      for (let at = 0; at < data.length; at += mss) {
+        const end = Math.min(at + mss, data.length);
+        this.emit(sock, end === data.length ? PSH | ACK : ACK, at === 0 && end === data.length ? data : data.slice(at, end));
+      }
       if (sock.dataRtoTimer === null) this.armTimer(sock, SLOT_DATA_RTO);
     }
     return data.length;
@@ -344,6 +409,9 @@ export class World {
       if (nl >= 0) take = nl + 1;
     } else if (amount.kind === 'bytes') {
       if (buffered >= amount.count) take = amount.count;
+    } else if (amount.kind === 'upTo') {
+      // one read(2): whatever has arrived, up to the buffer's size
+      if (buffered > 0) take = Math.min(buffered, amount.count);
     } else if (buffered > 0) {
       // reading to EOF drains what has arrived, as a read loop does
       take = buffered;
@@ -393,6 +461,7 @@ export class World {
     const proc = this.processes[process];
     const sock = proc?.fds.close(fd);
     if (!proc || !sock) return 'EBADF';
+    if (sock instanceof OpenFile) return 0;
     sock.fd = -1;
     if (this.traceEvents !== null) this.record({ kind: 'call', at: this.now, process: proc.name, socket: sock.id, call, result: '0' }, sock.conn);
     if (sock.acceptQueue) this.closeListener(sock);
@@ -476,8 +545,10 @@ export class World {
   private run(item: Agenda): void {
     this.now = this.queue.lastAt;
     this.eventsProcessed++;
-    if (item instanceof DeliverItem) this.deliver(item.host, item.segment, item.segmentId, item.conn);
-    else if (item instanceof TimerItem) {
+    if (item instanceof DeliverItem) {
+      if (this.waitForReceiver(item)) return;
+      this.deliver(item.host, item.segment, item.segmentId, item.conn);
+    } else if (item instanceof TimerItem) {
       if (item.owner instanceof TimeWaitSocket) this.expireTimeWait(item.owner);
       else if (item.owner !== null) {
         const sock = item.owner;
@@ -486,6 +557,26 @@ export class World {
       }
     } else if (typeof item === 'function') item();
     else item.wake();
+  }
+
+  /**
+   * A host's kernel receives one segment at a time, each taking the profile's rxCost: a segment
+   * that arrives while earlier ones are still being handled waits its turn (once: its place is
+   * reserved). Without it, a burst of segments arriving in one instant would all be handled
+   * before any program runs, which no kernel on a machine with another core does.
+   */
+  private waitForReceiver(item: DeliverItem): boolean {
+    const cost = this.profile.rxCost;
+    if (cost === 0 || item.reserved) return false;
+    const host = this.hosts[item.host]!;
+    if (host.busyUntil <= this.now) {
+      host.busyUntil = this.now + cost;
+      return false;
+    }
+    item.reserved = true;
+    this.queue.push(host.busyUntil, item, RECEIVE_LANE);
+    host.busyUntil += cost;
+    return true;
   }
 
   // ───────────────────────────── manual network ─────────────────────────────
@@ -528,7 +619,7 @@ export class World {
       for (const sock of host.listeners.values()) add(sock);
       for (const sock of host.sockets.values()) add(sock);
     }
-    for (const proc of this.processes) for (const [, sock] of proc.fds.entries()) add(sock);
+    for (const proc of this.processes) for (const [, sock] of proc.fds.entries()) if (sock instanceof Socket) add(sock);
     return out.sort((a, b) => a.id - b.id);
   }
 
@@ -559,6 +650,15 @@ export class World {
   /** Open fds of a process, baseline included. */
   fdsInUse(process: number): number {
     return this.processes[process]!.fds.inUse;
+  }
+
+  /**
+   * fds a process holds on sockets that are already CLOSED — reset by the peer (a keepalive
+   * probe answered with RST, say) while the program never called close(). netstat and ss show
+   * nothing for them; /proc/PID/fd and /proc/net/sockstat still count them.
+   */
+  closedSocketFds(process: number): number {
+    return this.counts[process * TCP_STATES.length + S.CLOSED]!;
   }
 
   /** Errors that reached programs, per errno, for one process or all. */
@@ -594,7 +694,8 @@ export class World {
   }
 
   private socketOf(process: number, fd: number): Socket | undefined {
-    return this.processes[process]?.fds.get(fd);
+    const open = this.processes[process]?.fds.get(fd);
+    return open instanceof Socket ? open : undefined;
   }
 
   private rfcState(sock: Socket): number {
@@ -724,11 +825,17 @@ export class World {
   }
 
   private changed(sock: Socket, from: number, to: number, cause: StateCause): void {
+    // a half-open connection leaves the listener's SYN queue (Linux reqsk_queue_removed)
+    if (from === S.SYN_RECEIVED && sock.listener !== null) {
+      sock.listener.synQueue--;
+      if (sock.retries === 0) sock.listener.synYoung--;
+    }
     const base = sock.process * TCP_STATES.length;
     this.counts[base + from]!--;
     this.counts[base + to]!++;
     sock.retries = 0;
     if (to !== S.ESTABLISHED && to !== S.CLOSE_WAIT) this.disarmTimer(sock, SLOT_DATA_RTO);
+    if (to === S.TIME_WAIT) this.disarmTimer(sock, SLOT_KEEPALIVE);
     if (this.traceEvents && this.tracing(sock.conn)) {
       this.traceEvents.push({ kind: 'state', at: this.now, socket: sock.id, from: TCP_STATES[from]!, to: TCP_STATES[to]!, cause });
     }
@@ -763,7 +870,7 @@ export class World {
     const waiter = sock.waiter;
     if (waiter) {
       sock.waiter = null;
-      this.queue.push(this.now, waiter);
+      this.queue.push(this.now + this.profile.wakeLatency, waiter);
     }
   }
 
@@ -774,7 +881,7 @@ export class World {
     const waiter = listener.acceptWaiter;
     if (waiter) {
       listener.acceptWaiter = null;
-      this.queue.push(this.now, waiter);
+      this.queue.push(this.now + this.profile.wakeLatency, waiter);
     }
   }
 
@@ -829,12 +936,17 @@ export class World {
     }
   }
 
-  /** Starts (or restarts) a timer: a new queued expiry becomes the slot's live one; the old one is detached. */
-  private armTimer(sock: Socket, slot: number): void {
+  /**
+   * Starts (or restarts) a timer: a new queued expiry becomes the slot's live one; the old one is
+   * detached. It fires `duration` from now, rounded up to the kernel's timer wheel when the
+   * profile has one (timerWheel.ts); the nominal duration names its queue lane.
+   */
+  private armTimer(sock: Socket, slot: number, duration = this.timerDuration(sock, slot)): void {
     this.disarmTimer(sock, slot);
     const item = new TimerItem(sock, slot);
     setTimerOf(sock, slot, item);
-    this.queue.push(this.now + this.timerDuration(sock, slot), item);
+    const hz = this.profile.hz;
+    this.queue.push(hz === null ? this.now + duration : wheelExpiry(this.now, duration, hz, this.wheelOrigin), item, duration);
   }
 
   /** Stops a timer: its queued expiry, if any, is detached and will not fire. */
@@ -852,6 +964,7 @@ export class World {
     const name = TIMER_SLOTS[slot]!;
     if (this.traceEvents && this.tracing(sock.conn)) this.traceEvents.push({ kind: 'timer', at: this.now, socket: sock.id, timer: name });
     const cause: StateCause = { by: 'timer', timer: name };
+    if (slot === SLOT_KEEPALIVE) return this.keepaliveExpired(sock, cause);
     // a zero window is probed, not given up on, while a program holds the fd (Linux tcp_probe_timer)
     const probing = sock.tcb.sndWnd === 0 && sock.fd >= 0;
     if (slot === SLOT_DATA_RTO) {
@@ -867,14 +980,60 @@ export class World {
     }
     if (slot === SLOT_SYN_RTO || slot === SLOT_FIN_RTO) {
       const state = this.rfcState(sock);
-      const limit = slot === SLOT_FIN_RTO ? rtoRetryLimit(this.profile) : synRetryLimit(this.profile, state === S.SYN_SENT);
+      const limit =
+        slot === SLOT_FIN_RTO ? rtoRetryLimit(this.profile) : state === S.SYN_SENT ? synRetryLimit(this.profile, true) : this.synAckRetryLimit(sock);
       if (probing && slot === SLOT_FIN_RTO) sock.probes++;
       else {
         if (sock.retries >= limit) return this.apply(sock, 'GIVE_UP', cause);
+        // its first SYN,ACK timeout makes a half-open connection old (Linux reqsk_timer_handler)
+        if (sock.retries === 0 && state === S.SYN_RECEIVED && sock.listener !== null) sock.listener.synYoung--;
         sock.retries++;
       }
     }
     this.apply(sock, TIMEOUT_EVENT[slot]!, cause);
+  }
+
+  /**
+   * SYN,ACK retransmissions a half-open connection gets: tcp_synack_retries, fewer when the SYN
+   * queue is more than half full of old requests — "we reserve half of room for young embrions;
+   * and abort old ones without pity" (Linux reqsk_timer_handler: one retry less each time the
+   * young are outnumbered twice over, down to 2).
+   */
+  private synAckRetryLimit(sock: Socket): number {
+    let limit = synRetryLimit(this.profile, false);
+    const listener = sock.listener;
+    if (listener === null) return limit;
+    const queued = listener.synQueue;
+    if (queued * 2 > Math.max(8, listener.backlog)) {
+      let young = listener.synYoung * 2;
+      while (limit > 2 && queued >= young) {
+        limit--;
+        young *= 2;
+      }
+    }
+    return limit;
+  }
+
+  /**
+   * The keepalive timer (Linux tcp_keepalive_timer): while something is in flight the
+   * retransmission timer watches the peer, so wait a whole idle time again; once the connection
+   * has been idle long enough, send a probe every interval, and after `probes` unanswered ones
+   * give up with RST and ETIMEDOUT. Orphaned sockets and TIME_WAIT send none (Linux keeps those
+   * as timewait socks, which have no keepalive).
+   */
+  private keepaliveExpired(sock: Socket, cause: StateCause): void {
+    const ka = sock.keepalive;
+    const state = this.rfcState(sock);
+    if (ka === null || state === S.SYN_SENT || state === S.SYN_RECEIVED || state === S.TIME_WAIT || state === S.CLOSED) return;
+    if (this.table.orphanedLeaf[sock.leaf] === 1) return;
+    if (hasOutstanding(sock.tcb)) return this.armTimer(sock, SLOT_KEEPALIVE, ka.idle);
+    const idle = this.now - sock.lastReceived;
+    if (idle < ka.idle) return this.armTimer(sock, SLOT_KEEPALIVE, ka.idle - idle);
+    if (sock.keepaliveProbes >= ka.probes) return this.apply(sock, 'KEEPALIVE_GIVE_UP', cause);
+    // the probe: SEQ = SND.UNA − 1 and no data, which the peer must answer with an ACK (Linux tcp_xmit_probe_skb)
+    this.sendSegment(sock, seqAdd(sock.tcb.sndUna, -1), sock.tcb.rcvNxt, ACK, '', false);
+    sock.keepaliveProbes++;
+    this.armTimer(sock, SLOT_KEEPALIVE, ka.interval);
   }
 
   // ─────────────────────── TIME_WAIT in small form ───────────────────────
@@ -1010,24 +1169,33 @@ export class World {
     let sock = found instanceof TimeWaitSocket ? this.inflate(found) : found;
     if (!sock) {
       const listener = host.listeners.get(segment.dst.port);
-      if (!listener || !(segment.flags & SYN) || segment.flags & (ACK | RST)) return this.noSocket(segment, segmentId, conn);
-      // accept queue full: Linux drops the SYN; the client retries (tcp_conn_request, LISTENOVERFLOWS)
-      if (listener.acceptQueue!.length > listener.backlog) {
-        this.synDrops++;
+      const flags = segment.flags;
+      if (listener === undefined || flags & RST) return this.noSocket(segment, segmentId, conn);
+      if (flags & SYN && !(flags & ACK)) {
+        const child = this.synAtListener(hostIndex, listener, segment, segmentId, conn);
+        if (child === null) return;
+        sock = child;
+      } else if (!(flags & SYN) && flags & ACK && this.isSynCookie(listener, segment)) {
+        // the ACK of a cookie SYN,ACK rebuilds the connection, unless the accept queue is full (Linux cookie_v4_check)
+        if (listener.acceptQueue!.length > listener.backlog) {
+          this.listenOverflows++;
+          return this.dropped(segmentId, 'backlog-full', conn);
+        }
+        sock = this.cookieConnection(hostIndex, listener, segment, segmentId, conn);
+      } else return this.noSocket(segment, segmentId, conn);
+    } else if (sock.listener && this.rfcState(sock) === S.SYN_RECEIVED && !(segment.flags & RST) && segment.flags & ACK) {
+      // accept queue full when the handshake completes: Linux drops the ACK and keeps the
+      // half-open connection, whose SYN,ACK retransmissions (or the client's data) try again
+      // (tcp_v4_syn_recv_sock: exit_overflow; tcp_abort_on_overflow=0)
+      if (sock.listener.acceptQueue!.length > sock.listener.backlog) {
+        this.listenOverflows++;
         return this.dropped(segmentId, 'backlog-full', conn);
       }
-      sock = this.newSocket(hostIndex, listener.process, listener.local, segment.src, conn, 'server');
-      sock.leaf = this.table.leafIndex('LISTEN');
-      const base = sock.process * TCP_STATES.length;
-      this.counts[base + S.CLOSED]!--;
-      this.counts[base + S.LISTEN]!++;
-      sock.listener = listener;
-      host.sockets.set(connectionKey(segment.dst.port, segment.src), sock);
-    } else if (sock.listener && this.rfcState(sock) === S.SYN_RECEIVED && !(segment.flags & RST)) {
-      // accept queue full when the handshake completes: Linux drops the ACK (tcp_abort_on_overflow=0)
-      if (sock.listener.acceptQueue!.length > sock.listener.backlog) return this.dropped(segmentId, 'backlog-full', conn);
     }
     if (this.traceEvents !== null) this.record({ kind: 'deliver', at: this.now, segmentId, socket: sock.id }, conn);
+    // keepalive counts idle time from the last segment received, and any ACK answers its probes (Linux tcp_ack: rcv_tstamp, icsk_probes_out)
+    sock.lastReceived = this.now;
+    if (segment.flags & ACK) sock.keepaliveProbes = 0;
     const peerWindowWas = sock.tcb.sndWnd;
     // one buffer for every arrival (deliver() never runs inside itself): no objects per segment
     const arrival = this.arrival;
@@ -1062,6 +1230,82 @@ export class World {
     if (owed && this.rfcState(owed) !== S.CLOSED) this.sendSegment(owed, owed.tcb.sndNxt, owed.tcb.rcvNxt, ACK, '', false);
     if (data.length > 0) this.wakeWaiter(sock);
     this.shrinkIfIdle(sock);
+  }
+
+  /**
+   * A SYN for a listener (Linux tcp_conn_request): a full SYN queue — more half-open
+   * connections than the backlog — means a SYN cookie, or a drop without cookies; a full accept
+   * queue drops the SYN whatever the SYN queue says, and the client retries. Otherwise a
+   * half-open connection joins the SYN queue. Returns it, or null when the SYN got no socket.
+   */
+  private synAtListener(hostIndex: number, listener: Socket, segment: Segment, segmentId: number, conn: number): Socket | null {
+    let cookie = false;
+    // the SYN queue is full past the backlog (inet_csk_reqsk_queue_is_full, `>` since Linux 6.13)
+    if (listener.synQueue > listener.backlog) {
+      listener.synOverflowAt = this.now;
+      if (!this.profile.syncookies) {
+        this.synDrops++;
+        this.dropped(segmentId, 'syn-queue-full', conn);
+        return null;
+      }
+      cookie = true;
+    }
+    if (listener.acceptQueue!.length > listener.backlog) {
+      this.synDrops++;
+      this.listenOverflows++;
+      this.dropped(segmentId, 'backlog-full', conn);
+      return null;
+    }
+    if (cookie) {
+      this.syncookiesSent++;
+      if (this.traceEvents !== null) this.record({ kind: 'deliver', at: this.now, segmentId, socket: null }, conn);
+      const isn = synCookie(listener.local.port, segment.src, segment.seq);
+      const reply: Segment = { src: segment.dst, dst: segment.src, seq: isn, ack: seqAdd(segment.seq, 1), flags: SYN | ACK, payload: '', window: this.profile.rcvBuf };
+      this.put(-1, reply, conn, false);
+      return null;
+    }
+    // the connection's local address is the one the SYN came to, even on a listener bound to 0.0.0.0
+    const sock = this.newSocket(hostIndex, listener.process, segment.dst, segment.src, conn, 'server');
+    sock.leaf = this.table.leafIndex('LISTEN');
+    const base = sock.process * TCP_STATES.length;
+    this.counts[base + S.CLOSED]!--;
+    this.counts[base + S.LISTEN]!++;
+    sock.listener = listener;
+    listener.synQueue++;
+    listener.synYoung++;
+    this.hosts[hostIndex]!.sockets.set(connectionKey(segment.dst.port, segment.src), sock);
+    return sock;
+  }
+
+  /** Whether an ACK at a listener returns one of its SYN cookies, sent in the last 2 minutes (Linux tcp_synq_no_recent_overflow, cookie_v4_check). */
+  private isSynCookie(listener: Socket, segment: Segment): boolean {
+    if (!this.profile.syncookies || listener.synOverflowAt < 0 || this.now - listener.synOverflowAt > SYNCOOKIE_VALID) return false;
+    const clientIsn = seqAdd(segment.seq, -1);
+    return segment.ack === seqAdd(synCookie(listener.local.port, segment.src, clientIsn), 1);
+  }
+
+  /** The connection a valid cookie stands for, ESTABLISHED and in the accept queue (Linux tcp_get_cookie_sock). */
+  private cookieConnection(hostIndex: number, listener: Socket, segment: Segment, segmentId: number, conn: number): Socket {
+    const iss = seqAdd(segment.ack, -1);
+    const sock = new Socket(this.nextSocketId++, hostIndex, listener.process, segment.dst, segment.src, conn, 'server', iss);
+    if (this.traceEvents && this.tracing(conn)) {
+      this.traceSockets.push({ id: sock.id, host: this.hosts[hostIndex]!.name, process: this.processes[listener.process]!.name, local: segment.dst, remote: segment.src, conn, role: 'server' });
+    }
+    sock.leaf = this.table.leafIndex('ESTABLISHED');
+    this.counts[sock.process * TCP_STATES.length + S.ESTABLISHED]!++;
+    const tcb = sock.tcb;
+    tcb.sndUna = segment.ack;
+    tcb.sndNxt = segment.ack;
+    tcb.irs = seqAdd(segment.seq, -1);
+    tcb.rcvNxt = segment.seq;
+    tcb.synced = true;
+    if (this.traceEvents && this.tracing(conn)) {
+      this.traceEvents.push({ kind: 'state', at: this.now, socket: sock.id, from: 'LISTEN', to: 'ESTABLISHED', cause: { by: 'segment', segmentId } });
+    }
+    this.hosts[hostIndex]!.sockets.set(connectionKey(segment.dst.port, segment.src), sock);
+    sock.listener = listener;
+    this.enqueueAccepted(sock);
+    return sock;
   }
 
   /** No socket for the segment: answer with RST unless it is one (RFC 9293 §3.10.7.1). */

@@ -42,6 +42,7 @@ const LINUX_TRANSITIONS = [
   'ESTABLISHED STRAY → ESTABLISHED : sendAck',
   'ESTABLISHED RST → CLOSED : notifyReset',
   'ESTABLISHED GIVE_UP → CLOSED : notifyTimeout',
+  'ESTABLISHED KEEPALIVE_GIVE_UP → CLOSED : sendRst notifyTimeout',
   'FIN_WAIT_1.attached CLOSE → FIN_WAIT_1.orphaned',
   'FIN_WAIT_1.attached CLOSE_UNREAD → CLOSED : -finRto sendRst',
   'FIN_WAIT_1.attached ABORT → CLOSED : -finRto sendRst',
@@ -68,6 +69,7 @@ const LINUX_TRANSITIONS = [
   'FIN_WAIT_2.attached DATA → FIN_WAIT_2.attached : sendAck',
   'FIN_WAIT_2.attached STRAY → FIN_WAIT_2.attached : sendAck',
   'FIN_WAIT_2.attached RST → CLOSED : notifyReset',
+  'FIN_WAIT_2.attached KEEPALIVE_GIVE_UP → CLOSED : sendRst notifyTimeout',
   'FIN_WAIT_2.orphaned FIN → TIME_WAIT : -finWait2 sendAck notifyEof +twoMsl',
   'FIN_WAIT_2.orphaned DATA → CLOSED : -finWait2 sendRst',
   'FIN_WAIT_2.orphaned STRAY → FIN_WAIT_2.orphaned : sendAck',
@@ -94,6 +96,7 @@ const LINUX_TRANSITIONS = [
   'CLOSE_WAIT RST → CLOSED : -delAck notifyPipe',
   'CLOSE_WAIT TIMEOUT_delAck → CLOSE_WAIT : sendAck',
   'CLOSE_WAIT GIVE_UP → CLOSED : -delAck notifyTimeout',
+  'CLOSE_WAIT KEEPALIVE_GIVE_UP → CLOSED : -delAck sendRst notifyTimeout',
   'LAST_ACK ABORT → CLOSED : -finRto sendRst',
   'LAST_ACK ACK_OF_FIN → CLOSED : -finRto',
   'LAST_ACK FIN → LAST_ACK : sendAck',
@@ -119,6 +122,7 @@ const RFC9293_CHANGES: Array<[string, string | null]> = [
   ['CLOSE_WAIT RST', 'CLOSE_WAIT RST → CLOSED : notifyPipe'],
   ['CLOSE_WAIT TIMEOUT_delAck', null],
   ['CLOSE_WAIT GIVE_UP', 'CLOSE_WAIT GIVE_UP → CLOSED : notifyTimeout'],
+  ['CLOSE_WAIT KEEPALIVE_GIVE_UP', 'CLOSE_WAIT KEEPALIVE_GIVE_UP → CLOSED : sendRst notifyTimeout'],
 ];
 
 /** Linux with RST-on-unread-close off and tcp_rfc1337=1 (a RST does not end TIME_WAIT). */

@@ -15,7 +15,7 @@ describe('a wrong value deep in a step', () => {
     expect(p).toMatchObject({
       file: 'x.yaml',
       path: 'processes.server.onConnection[2].read',
-      expected: 'line, eof, a byte count or { bytes: N }',
+      expected: 'line, eof, a byte count, { bytes: N } or { upTo: N }',
       found: '"lines"',
       hint: 'did you mean "line"?',
     });
@@ -30,7 +30,7 @@ describe('a wrong value deep in a step', () => {
       if (!(err instanceof ScenarioError)) throw err;
       expect(formatScenarioError(err, { color: false })).toBe(
         [
-          'scenarios/x.yaml:7:15: processes.server.onConnection[2].read: expected line, eof, a byte count or { bytes: N }, found "lines"',
+          'scenarios/x.yaml:7:15: processes.server.onConnection[2].read: expected line, eof, a byte count, { bytes: N } or { upTo: N }, found "lines"',
           '  7 |       - read: lines',
           '    |               ^',
           '  did you mean "line"?',
@@ -81,7 +81,7 @@ describe('unknown fields', () => {
     const p = problemOf('processes:\n  server:\n    listen: { port: 8888, backlog: 5, prot: 1 }\n    onConnection: [ close ]\n');
     expect(p).toMatchObject({
       path: 'processes.server.listen.prot',
-      expected: 'one of port, backlog, workers, acceptRetry',
+      expected: 'one of port, address, backlog, workers, onAcceptError, acceptRetry',
       found: 'unknown key "prot"',
       hint: 'did you mean "port"?',
     });

@@ -19,11 +19,18 @@ describe('loading a valid scenario', () => {
       nofile: 1024,
       baselineFds: 40,
       acceptPolicy: 'posix',
+      runtime: null,
+      keepalive: null,
+      closeOnEof: false,
+      closeWhenDone: false,
+      acceptCost: 0,
+      firstWriteFds: 0,
       server: {
         port: 8888,
+        address: null,
         backlog: 50,
         workers: null,
-        acceptRetry: 1_000_000,
+        onAcceptError: { kind: 'retry', after: 1_000_000 },
         steps: [
           { op: 'read', amount: { kind: 'line' } },
           { op: 'write', data: 'HTTP/1.0 200 OK\n' },
@@ -61,7 +68,8 @@ describe('loading a valid scenario', () => {
     expect(s.hosts).toEqual([{ name: 'localhost', address: '127.0.0.1' }]);
     expect(s.sample).toEqual({ every: 5_000_000, until: 300_000_000 });
     expect(s.processes[0]).toMatchObject({ host: 'localhost', nofile: 1024, baselineFds: 3, acceptPolicy: 'posix' });
-    expect(s.processes[0]?.server).toMatchObject({ port: 8888, backlog: 128, workers: null, acceptRetry: 1_000_000 });
+    expect(s.processes[0]).toMatchObject({ runtime: null, keepalive: null, closeOnEof: false, closeWhenDone: false, acceptCost: 0 });
+    expect(s.processes[0]?.server).toMatchObject({ port: 8888, address: null, backlog: 128, workers: null, onAcceptError: { kind: 'retry', after: 1_000_000 } });
     expect(s.processes[1]?.client).toMatchObject({ connections: 1, start: 0, ramp: 0 });
     expect(s.expectations).toEqual([]);
     expect(s.faults).toEqual([]);
@@ -77,7 +85,7 @@ describe('loading a valid scenario', () => {
       },
     });
     const s = loadScenarioText(json, 'x.json');
-    expect(s.processes[0]?.server).toMatchObject({ workers: 4, acceptRetry: null });
+    expect(s.processes[0]?.server).toMatchObject({ workers: 4, onAcceptError: { kind: 'stop' } });
     const steps = s.processes[1]?.client?.steps ?? [];
     expect(steps[0]).toEqual({ op: 'connect', to: { address: '127.0.0.1', port: 80 } });
     const write = steps[1];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LINUX } from '../../src/model/profile.js';
 import { World } from '../../src/sim/world.js';
-import { MS, SECOND } from './pair.js';
+import { LINUX_EXACT, MS, SECOND } from './pair.js';
 
 function listening(backlog: number) {
-  const world = new World({ profile: LINUX, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true });
+  const world = new World({ profile: LINUX_EXACT, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true });
   const host = world.addHost('localhost', '127.0.0.1');
   const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
   const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
@@ -54,7 +54,7 @@ describe('LISTEN and SYN_SENT', () => {
 
 describe('the fd table', () => {
   function server(nofile: number) {
-    const world = new World({ profile: LINUX, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 } });
+    const world = new World({ profile: LINUX_EXACT, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 } });
     const host = world.addHost('localhost', '127.0.0.1');
     const srv = world.addProcess({ name: 'server', host, nofile, baselineFds: 3 });
     const cli = world.addProcess({ name: 'client', host, nofile: 1000, baselineFds: 3 });
@@ -84,7 +84,7 @@ describe('the fd table', () => {
   });
 
   it('connect() fails with EADDRNOTAVAIL when every ephemeral port towards the destination is taken, TIME_WAIT included', () => {
-    const world = new World({ profile: { ...LINUX, ephemeralPorts: [40000, 40002] }, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 } });
+    const world = new World({ profile: { ...LINUX_EXACT, ephemeralPorts: [40000, 40002] }, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 } });
     const host = world.addHost('localhost', '127.0.0.1');
     const srv = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
     const cli = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });

@@ -3,10 +3,17 @@
  * test starts from ESTABLISHED on both sides and drives the close handshake by syscalls.
  */
 import { LINUX, type Profile } from '../../src/model/profile.js';
+import { ACK, FIN, SYN } from '../../src/model/segment.js';
 import type { TcpState } from '../../src/model/states.js';
 import type { FaultSpec } from '../../src/scenario/types.js';
 import type { TraceEvent } from '../../src/sim/trace.js';
 import { World } from '../../src/sim/world.js';
+
+/**
+ * Linux's timer values without the timer wheel's rounding: the engine tests read in the
+ * profile's own numbers (TIME_WAIT exactly 60 s); timerWheel.test.ts covers the rounding.
+ */
+export const LINUX_EXACT: Profile = { ...LINUX, hz: null };
 
 /** One millisecond, in the engine's microseconds. */
 export const MS = 1000;
@@ -24,7 +31,7 @@ export interface PairOptions {
 /** A connected client/server pair and helpers to run it. */
 export function connectedPair(options: PairOptions = {}) {
   const world = new World({
-    profile: options.profile ?? LINUX,
+    profile: options.profile ?? LINUX_EXACT,
     seed: options.seed ?? 7,
     network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 },
     faults: options.faults ?? [],
@@ -62,11 +69,22 @@ export function connectedPair(options: PairOptions = {}) {
         .map((e) => ({ at: e.at, to: e.to }));
     },
     /** Segments a side sent, with the time of each (flags as in segment.ts). */
-    sends(side: 'client' | 'server'): Array<{ at: number; flags: number; payload: string }> {
+    sends(side: 'client' | 'server'): Array<{ at: number; flags: number; payload: string; seq: number }> {
       return world
         .trace()
         .events.filter((e): e is Extract<TraceEvent, { kind: 'send' }> => e.kind === 'send' && e.socket === socketIds[side])
-        .map((e) => ({ at: e.at, flags: e.segment.flags, payload: e.segment.payload }));
+        .map((e) => ({ at: e.at, flags: e.segment.flags, payload: e.segment.payload, seq: e.segment.seq }));
+    },
+    /** Times of a side's keepalive probes: empty ACKs one below the sequence space it has used (SEQ = SND.UNA − 1). */
+    probes(side: 'client' | 'server'): number[] {
+      let next = -1;
+      const out: number[] = [];
+      for (const s of this.sends(side)) {
+        const length = s.payload.length + (s.flags & SYN ? 1 : 0) + (s.flags & FIN ? 1 : 0);
+        if (s.flags === ACK && s.payload === '' && next >= 0 && ((s.seq - next) | 0) === -1) out.push(s.at);
+        if (next < 0 || ((s.seq + length - next) | 0) > 0) next = (s.seq + length) >>> 0;
+      }
+      return out;
     },
     /** Times at which a side sent a segment carrying FIN. */
     finSends(side: 'client' | 'server'): number[] {

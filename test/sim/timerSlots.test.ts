@@ -3,8 +3,8 @@ import { TIMERS } from '../../src/model/endpointMachine.js';
 import { Socket, TIMER_SLOTS, setTimerOf, timerOf } from '../../src/sim/socket.js';
 
 describe('timer slots', () => {
-  it('are the machine timers in order, then data retransmission, each with a field of its own', () => {
-    expect([...TIMER_SLOTS]).toEqual([...TIMERS, 'dataRto']);
+  it('are the machine timers in order, then data retransmission and keepalive, each with a field of its own', () => {
+    expect([...TIMER_SLOTS]).toEqual([...TIMERS, 'dataRto', 'keepalive']);
     const sock = new Socket(1, 0, 0, { addr: '127.0.0.1', port: 1 }, { addr: '127.0.0.1', port: 2 }, 0, 'client', 0);
     const links = TIMER_SLOTS.map(() => ({ owner: sock }));
     links.forEach((link, slot) => setTimerOf(sock, slot, link));

@@ -73,6 +73,9 @@ export function lastClientClose(law: LawScenario): number {
   return Math.max(...law.clients.map((g) => g.start + g.ramp + g.hold));
 }
 
+/** A program with no runtime: no keepalive, nothing closed for it, no time spent between accepts. */
+const PLAIN_PROGRAM = { runtime: null, keepalive: null, closeOnEof: false, closeWhenDone: false, acceptCost: 0, firstWriteFds: 0 } as const;
+
 /** The Scenario a law runs. */
 export function lawScenario(law: LawScenario): Scenario {
   const clientNofile = clientCount(law) + 16;
@@ -83,7 +86,15 @@ export function lawScenario(law: LawScenario): Scenario {
       nofile: law.nofile,
       baselineFds: law.baselineFds,
       acceptPolicy: law.acceptPolicy,
-      server: { port: 8888, backlog: law.backlog, workers: null, acceptRetry: law.acceptRetry, steps: serverSteps(law.server) },
+      ...PLAIN_PROGRAM,
+      server: {
+        port: 8888,
+        address: null,
+        backlog: law.backlog,
+        workers: null,
+        onAcceptError: law.acceptRetry === null ? { kind: 'stop' } : { kind: 'retry', after: law.acceptRetry },
+        steps: serverSteps(law.server),
+      },
     },
     ...law.clients.map(
       (group, i): ProcessSpec => ({
@@ -92,6 +103,7 @@ export function lawScenario(law: LawScenario): Scenario {
         nofile: clientNofile,
         baselineFds: 3,
         acceptPolicy: 'posix',
+        ...PLAIN_PROGRAM,
         client: { connections: group.connections, start: group.start, ramp: group.ramp, steps: clientSteps(group) },
       }),
     ),

@@ -51,7 +51,7 @@ export function createTcpPair(profile: Profile = LINUX, seed = 1): TcpPair {
   const server = world.addProcess({ name: 'server', host: serverHost, nofile: 64, baselineFds: BASELINE_FDS });
   const listenFd = world.listen(server, SERVER_PORT, 8);
   if (typeof listenFd !== 'number') throw new Error(`test pair: listen failed with ${listenFd}`);
-  return { world, process: { client, server }, listenFd, observer: new TraceObserver(profile.timeWait) };
+  return { world, process: { client, server }, listenFd, observer: new TraceObserver(profile.timeWait, profile.hz, world.wheelOrigin) };
 }
 
 /** Both built-in profiles, for tests that want each. */

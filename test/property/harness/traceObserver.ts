@@ -5,6 +5,7 @@
  * sits where the first one did; TIME_WAIT lasts 2MSL from its start or the peer's last FIN. It also keeps the facts the state invariants need: which sockets
  * sent a FIN, had the peer's FIN delivered, and had their own FIN acknowledged.
  */
+import { wheelExpiry } from '../../../src/model/timerWheel.js';
 import { ACK, FIN, RST, segmentLength, type Segment } from '../../../src/model/segment.js';
 import { seqAdd, seqDiff, seqLe } from '../../../src/model/seq.js';
 import type { TcpState } from '../../../src/model/states.js';
@@ -52,8 +53,17 @@ const TIMER_EXITS: Readonly<Partial<Record<TcpState, string>>> = {
 export class TraceObserver {
   private cursor = 0;
 
-  /** An observer for a run whose TIME_WAIT lasts `timeWait` µs (the profile's 2MSL). */
-  constructor(private readonly timeWait: number) {}
+  /** An observer for a run whose TIME_WAIT lasts `timeWait` µs (the profile's 2MSL), rounded up to the timer wheel at `hz` (null: exact). */
+  constructor(
+    private readonly timeWait: number,
+    private readonly hz: number | null = null,
+    private readonly origin = 0,
+  ) {}
+
+  /** When a TIME_WAIT entered (or restarted) at `since` ends. */
+  private timeWaitEnd(since: number): number {
+    return this.hz === null ? since + this.timeWait : wheelExpiry(since, this.timeWait, this.hz, this.origin);
+  }
 
   private readonly segments = new Map<number, Segment>();
   readonly facts = new Map<number, SocketFacts>();
@@ -80,7 +90,7 @@ export class TraceObserver {
             throw new Error(`socket ${event.socket}: trace says ${event.from} → ${event.to} but it was ${facts.state}`);
           }
           // TIME_WAIT lasts 2MSL from its start or from the last retransmitted FIN (RFC 9293 §3.10.7.4)
-          if (event.from === 'TIME_WAIT' && event.cause.by === 'timer' && event.at !== (facts.timeWaitSince ?? NaN) + this.timeWait) {
+          if (event.from === 'TIME_WAIT' && event.cause.by === 'timer' && event.at !== this.timeWaitEnd(facts.timeWaitSince ?? NaN)) {
             throw new Error(`socket ${event.socket}: TIME_WAIT ended at ${event.at}, not 2MSL after ${facts.timeWaitSince}`);
           }
           if (event.to === 'TIME_WAIT') facts.timeWaitSince = event.at;
