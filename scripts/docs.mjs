@@ -236,6 +236,8 @@ async function handshake(tcpsim) {
 async function article(tcpsim) {
   const forgot = (await tcpsim(['run', 'article-java-forgot-close', '--no-color'])).trimEnd();
   const closes = (await tcpsim(['run', 'article-java-close', '--quiet', '--no-color'])).trimEnd();
+  const go = (await tcpsim(['run', 'article-go-forgot-close', '--until', '3m', '--no-color'])).trimEnd();
+  const emfile = (await tcpsim(['run', 'article-java-forgot-close', '--param', 'rerun=1000', '--until', '3m', '--no-color'])).trimEnd();
   return [
     '`npm start`, that is `tcpsim run article-java-forgot-close`:',
     '',
@@ -247,6 +249,20 @@ async function article(tcpsim) {
     '',
     '```text',
     closes,
+    '```',
+    '',
+    'EMFILE, with the Java program as written: the client run a second time, 10 s after the first,',
+    '`tcpsim run article-java-forgot-close --param rerun=1000 --until 3m`:',
+    '',
+    '```text',
+    emfile,
+    '```',
+    '',
+    "The Go demo without `c.Close()`, where CLOSE_WAIT vanishes but the fds do not,",
+    '`tcpsim run article-go-forgot-close --until 3m`:',
+    '',
+    '```text',
+    go,
     '```',
   ].join('\n');
 }

@@ -166,6 +166,8 @@ class Resolver {
       ...(p.keepaliveProbes === undefined ? {} : { keepaliveProbes: p.keepaliveProbes }),
       ...(p.somaxconn === undefined ? {} : { somaxconn: p.somaxconn }),
       ...(p.syncookies === undefined ? {} : { syncookies: p.syncookies }),
+      ...(p.rxCost === undefined ? {} : { rxCost: this.duration(p.rxCost, ['profile', 'rxCost'], 0) }),
+      ...(p.wakeLatency === undefined ? {} : { wakeLatency: this.duration(p.wakeLatency, ['profile', 'wakeLatency'], 0) }),
     };
     for (const key of ['synRto', 'rto', 'rtoMax', 'keepaliveTime', 'keepaliveIntvl'] as const) {
       if (overrides[key] === 0) {

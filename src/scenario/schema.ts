@@ -90,6 +90,8 @@ const profileObject = z
     keepaliveProbes: int(1, 127, 'a probe count 1..127').optional().describe('Unanswered keepalive probes before the reset (net.ipv4.tcp_keepalive_probes, 9).'),
     somaxconn: int(1, 2 ** 31 - 1, 'a backlog cap ≥ 1').optional().describe('Cap on a listen() backlog (net.core.somaxconn; linux 4096).'),
     syncookies: z.boolean(says('true or false')).optional().describe('A SYN that finds the SYN queue full gets a SYN cookie instead of being dropped (net.ipv4.tcp_syncookies=1; linux true).'),
+    rxCost: duration.optional().describe("Time a host's kernel takes to receive one segment; segments arriving together wait their turn (linux 5us, rfc9293 0)."),
+    wakeLatency: duration.optional().describe('From the kernel waking a blocked program to the program running (linux 30us, rfc9293 0).'),
   })
   .describe('A profile with overrides.');
 
