@@ -10,6 +10,7 @@
  * FIN_WAIT_2 time that `ss -o` shows must be within 1 s of the model's.
  */
 import { TCP_STATES, type TcpState } from '../model/states.js';
+import { wheelBucket } from '../model/timerWheel.js';
 import type { ModelReplay, ModelTransition } from './modelReplay.js';
 import type { RealRun } from './realRun.js';
 import { socketKey } from './socketKey.js';
@@ -147,7 +148,12 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
         const modelMs = expiry === null ? null : (expiry - sample.at) / 1000;
         // ss prints whole seconds from 10 s up (59.99 s is "59sec"); /proc counts 10 ms ticks
         const resolution = run.observer === 'proc' ? 10 : timer.remainingMs >= 10_000 ? 1000 : 1;
-        const ok = modelMs !== null && modelMs >= timer.remainingMs - TIMER_TOLERANCE_MS && modelMs <= timer.remainingMs + resolution + TIMER_TOLERANCE_MS;
+        // ss shows the time left until the timer's own expiry; the model's socket leaves the state
+        // when the timer wheel fires it, up to one bucket later (2.048 s for 60 s at HZ=250)
+        const hz = replay.profile.hz;
+        const length = row.state === 'TIME_WAIT' ? replay.profile.timeWait : (replay.profile.finTimeout ?? 0);
+        const late = hz === null ? 0 : wheelBucket(length, hz) / 1000;
+        const ok = modelMs !== null && modelMs >= timer.remainingMs - TIMER_TOLERANCE_MS && modelMs <= timer.remainingMs + resolution + late + TIMER_TOLERANCE_MS;
         timers.push({ t: sample.t, key, state: row.state, osMs: timer.remainingMs, modelMs, ok });
       }
     }
