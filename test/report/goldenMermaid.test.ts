@@ -12,6 +12,7 @@ import { diagramCommand } from '../../src/cli/diagramCommand.js';
 import { traceCommand } from '../../src/cli/traceCommand.js';
 import { captureStdout } from './captureStdout.js';
 import { checkDot, checkMermaidSequence, checkMermaidStateDiagram } from './mermaidGrammar.js';
+import { hasTool } from './hasTool.js';
 
 const SHIPPED = readdirSync('scenarios')
   .filter((f) => f.endsWith('.yaml') && !f.startsWith('bench-'))
@@ -46,14 +47,7 @@ describe('tcpsim trace --format mermaid', () => {
   });
 });
 
-const hasDot = (() => {
-  try {
-    execFileSync('dot', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasDot = hasTool('dot', ['-V']);
 
 describe('tcpsim diagram', () => {
   it.each(['linux', 'rfc9293'])('--profile %s: the Mermaid state diagram passes the grammar checker', async (profile) => {

@@ -15,15 +15,9 @@ import { rfcTable } from '../../src/report/rfcTable.js';
 import { captureStdout } from './captureStdout.js';
 import { engineTrace } from './engineTrace.js';
 import { segmentRows } from './rfcFigures.js';
+import { hasTool } from './hasTool.js';
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasTool('tshark', ['--version']);
 
 const FIELDS = [
   'tcp.srcport',

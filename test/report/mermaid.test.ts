@@ -9,6 +9,7 @@ import type { StateGraph } from '../../src/report/stateGraph.js';
 import type { Trace } from '../../src/sim/trace.js';
 import { normalClose, normalCloseWithLostFin, resetOnUnreadData, simultaneousClose, simultaneousCloseCausal } from './fixtures.js';
 import { checkDot, checkMermaidSequence, checkMermaidStateDiagram, decodeDotString, decodeMermaidText } from './mermaidGrammar.js';
+import { hasTool } from './hasTool.js';
 
 const HOSTILE = [
   'a;b',
@@ -164,14 +165,7 @@ describe('dotStateDiagram', () => {
     expect(checkDot(dotStateDiagram(TCP_CLOSE_GRAPH))).toEqual([]);
   });
 
-  const hasDot = (() => {
-    try {
-      execFileSync('dot', ['-V'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const hasDot = hasTool('dot', ['-V']);
 
   it.skipIf(!hasDot)('is accepted by Graphviz (skipped: `dot` not installed — apt-get install graphviz)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tcpsim-dot-'));

@@ -7,6 +7,7 @@ import { onesComplementSum } from '../../src/report/checksum.js';
 import { ipv4Bytes, LINKTYPE_RAW, toPcapng } from '../../src/report/pcapng.js';
 import { rfcTable } from '../../src/report/rfcTable.js';
 import type { Trace } from '../../src/sim/trace.js';
+import { hasTool } from './hasTool.js';
 import {
   handshakeAndNormalClose,
   normalClose,
@@ -149,14 +150,7 @@ function ipv4String(bytes: Buffer): string {
   return [...bytes].join('.');
 }
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasTool('tshark', ['--version']);
 
 interface Frame {
   readonly fin: boolean;

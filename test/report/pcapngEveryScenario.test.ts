@@ -4,20 +4,14 @@
  * simultaneous-close-loopback, which go out as MSS-sized segments (an IPv4 packet holds at most
  * 65535 bytes). The article's demos run with 50 clients, to keep the suite quick.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasTool } from './hasTool.js';
 
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTshark = hasTool('tshark', ['--version']);
 
 const SCENARIOS = [
   ...readdirSync('scenarios').filter((f) => f.endsWith('.yaml') && !f.startsWith('bench-')).map((f) => `scenarios/${f}`),

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LINUX } from '../../src/model/profile.js';
 import { World } from '../../src/sim/world.js';
-import { LINUX_EXACT, MS, SECOND } from './pair.js';
+import { LINUX_EXACT, MS, SECOND, listeningPair } from './pair.js';
 
-function listening(backlog: number) {
-  const world = new World({ profile: LINUX_EXACT, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true });
-  const host = world.addHost('localhost', '127.0.0.1');
-  const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
-  const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
-  const listenFd = world.listen(server, 8888, backlog) as number;
-  return { world, server, client, listenFd };
-}
 
 describe('LISTEN and SYN_SENT', () => {
   it('a full accept queue drops the SYN: the client stays in SYN_SENT, then connects once space frees', () => {
-    const { world, server, client, listenFd } = listening(0); // Linux admits backlog + 1
+    const { world, server, client, listenFd } = listeningPair(0); // Linux admits backlog + 1
     const first = world.connect(client, '127.0.0.1', 8888) as number;
     world.runUntil(10 * MS);
     expect(world.connectOutcome(client, first)).toBe('connected');
@@ -31,7 +23,7 @@ describe('LISTEN and SYN_SENT', () => {
   // measured on this kind of machine (kernel 6.18, tcp_syn_retries 6, tcp_syn_linear_timeouts 4):
   // connect() to a full accept queue failed with ETIMEDOUT after 131 s — docs/real-mode-facts.md
   it('a SYN that is never admitted fails with ETIMEDOUT after 4 linear and 6 doubling retries (1+1+1+1+1+2+4+8+16+32+64 = 131 s)', () => {
-    const { world, client } = listening(0);
+    const { world, client } = listeningPair(0);
     world.connect(client, '127.0.0.1', 8888);
     world.runUntil(10 * MS);
     const t0 = world.now;
@@ -45,7 +37,7 @@ describe('LISTEN and SYN_SENT', () => {
   });
 
   it('a SYN to a port nobody listens on is answered with RST: ECONNREFUSED', () => {
-    const { world, client } = listening(8);
+    const { world, client } = listeningPair(8);
     const fd = world.connect(client, '127.0.0.1', 9999) as number;
     world.runUntil(10 * MS);
     expect(world.connectOutcome(client, fd)).toBe('ECONNREFUSED');

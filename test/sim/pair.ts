@@ -20,6 +20,19 @@ export const MS = 1000;
 /** One second, in microseconds. */
 export const SECOND = 1_000_000;
 
+/**
+ * A server listening on 127.0.0.1:8888 with `backlog` and a client process on the same host, 1 ms
+ * apart, nothing connected yet (the held-segment network when `manualNetwork`).
+ */
+export function listeningPair(backlog: number, manualNetwork = false) {
+  const world = new World({ profile: LINUX_EXACT, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, manualNetwork });
+  const host = world.addHost('localhost', '127.0.0.1');
+  const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
+  const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
+  const listenFd = world.listen(server, 8888, backlog) as number;
+  return { world, server, client, listenFd };
+}
+
 /** Options of a connected pair. */
 export interface PairOptions {
   readonly profile?: Profile;

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACK, RST, SYN } from '../../src/model/segment.js';
 import { loadScenarioText } from '../../src/scenario/index.js';
 import { simulate } from '../../src/sim/simulate.js';
-import { World } from '../../src/sim/world.js';
-import { LINUX_EXACT, MS, SECOND } from './pair.js';
+import { MS, SECOND, listeningPair } from './pair.js';
 
 /** N clients connecting within `ramp` to a server with `backlog`, which reads a line and closes. */
 function burst(clients: number, backlog: number, profile = 'linux', ramp = '0'): string {
@@ -41,18 +40,10 @@ describe('a burst of connections against a small backlog', () => {
   });
 });
 
-function listening(backlog: number, manualNetwork = false) {
-  const world = new World({ profile: LINUX_EXACT, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, manualNetwork });
-  const host = world.addHost('localhost', '127.0.0.1');
-  const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
-  const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
-  const listenFd = world.listen(server, 8888, backlog) as number;
-  return { world, server, client, listenFd };
-}
 
 describe('the handshake against a full accept queue', () => {
   it('drops the final ACK and keeps the half-open connection; a SYN,ACK retransmission completes it once the program accepts', () => {
-    const { world, server, client, listenFd } = listening(1); // the accept queue holds 2
+    const { world, server, client, listenFd } = listeningPair(1); // the accept queue holds 2
     const first = world.connect(client, '127.0.0.1', 8888) as number;
     world.runUntil(10 * MS);
     // two SYNs in the same instant: both admitted (one place left), the second's ACK finds the queue full
@@ -75,7 +66,7 @@ describe('the handshake against a full accept queue', () => {
   });
 
   it('a valid SYN cookie makes the connection at once, straight into the accept queue; a stale one (2 minutes after the overflow) gets a RST', () => {
-    const { world, client, server, listenFd } = listening(0, true);
+    const { world, client, server, listenFd } = listeningPair(0, true);
     const synOf = (fd: number): number => world.heldSegments().findIndex((h) => h.segment.flags === SYN && h.segment.src.port === world.socketView(client, fd)!.local.port);
     const toClient = (fd: number, flags: number): number =>
       world.heldSegments().findIndex((h) => h.segment.flags === flags && h.segment.dst.port === world.socketView(client, fd)!.local.port);
@@ -113,7 +104,7 @@ describe('the handshake against a full accept queue', () => {
 describe('old half-open connections, when the SYN queue is more than half full of them', () => {
   /** `n` half-open connections whose SYN,ACKs never arrive: how many are left at each second they change. */
   function shedding(n: number, backlog: number): Array<[number, number]> {
-    const { world, client, server } = listening(backlog, true);
+    const { world, client, server } = listeningPair(backlog, true);
     for (let i = 0; i < n; i++) world.connect(client, '127.0.0.1', 8888);
     world.runUntil(0);
     while (world.heldSegments().some((h) => h.segment.flags === SYN)) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === SYN));
