@@ -271,8 +271,19 @@ class Acceptor implements Waiter {
   }
 }
 
+/** How programs start, beyond what the scenario says. */
+export interface ProgramOptions {
+  /**
+   * When client connection `conn` (numbered over all client processes, in order) starts, in µs,
+   * instead of its place in its process's ramp; undefined = the ramp's. Real mode replays the
+   * kernel's order this way when it cannot tell the programs when to connect. Times must not
+   * decrease with `conn` within a process.
+   */
+  readonly connectionStart?: ((conn: number) => number | undefined) | undefined;
+}
+
 /** Starts every process's program in `world`; `processIndex` maps names to World process indices. */
-export function startPrograms(world: World, scenario: Scenario, processIndex: ReadonlyMap<string, number>): ProgramStats {
+export function startPrograms(world: World, scenario: Scenario, processIndex: ReadonlyMap<string, number>, options: ProgramOptions = {}): ProgramStats {
   const stats: ProgramStats = { accepted: new Map(), droppedByEmfileTrick: new Map(), acceptLoopEnded: new Map() };
   const byName = new Map(scenario.processes.map((p) => [p.name, p] as const));
   const resolve = (step: Extract<Step, { op: 'connect' }>): Target => {
@@ -294,13 +305,14 @@ export function startPrograms(world: World, scenario: Scenario, processIndex: Re
     if (client) {
       const first = conn;
       conn += client.connections;
+      const startOf = (i: number): number => options.connectionStart?.(first + i) ?? client.start + Math.floor((client.ramp * i) / client.connections);
       // one pending event spawns the connections in turn, evenly over the ramp
       const spawn = (i: number): void => {
         new Task(world, p, spec, runtime, client.steps, resolve, -1, first + i, () => {}).run();
         const next = i + 1;
-        if (next < client.connections) world.at(client.start + Math.floor((client.ramp * next) / client.connections), () => spawn(next));
+        if (next < client.connections) world.at(startOf(next), () => spawn(next));
       };
-      if (client.connections > 0) world.at(client.start, () => spawn(0));
+      if (client.connections > 0) world.at(startOf(0), () => spawn(0));
     }
   }
   return stats;
