@@ -76,3 +76,23 @@ describe('what an accept loop does when accept() fails', () => {
     expect(r.stats.accepted.get('server')).toBe(1);
   });
 });
+
+describe('connection starts given from outside', () => {
+  it('replace the ramp: each connection sends its SYN when it is told to', async () => {
+    const { buildWorld } = await import('../../src/sim/simulate.js');
+    const { startPrograms } = await import('../../src/sim/programs.js');
+    const scenario = loadScenarioText(
+      'processes:\n  server: { listen: 80, onConnection: [ close ] }\n  client: { connections: 3, ramp: 3s, steps: [ { connect: server }, close ] }\n',
+      'x.yaml',
+    );
+    const { world, processIndex } = buildWorld(scenario, { trace: true });
+    const starts = [1_000, 2_500_000, 2_600_000];
+    startPrograms(world, scenario, processIndex, { connectionStart: (conn) => starts[conn] });
+    world.runUntil(5_000_000);
+    const syns = world
+      .trace()
+      .events.filter((e) => e.kind === 'call' && e.call === 'connect')
+      .map((e) => e.at);
+    expect(syns).toEqual(starts);
+  });
+});
