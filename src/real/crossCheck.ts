@@ -1,13 +1,16 @@
 /**
  * The comparison of a real run with the model, socket by socket and sample by sample. Pure.
  *
- * A socket agrees at a sample when the kernel's state equals the model's; or when the sample
- * falls within the window of a predicted transition of that socket and both states are among
- * the states around it ("either neighbour state"). The window is ±max(20 ms, 2 × the scenario's
- * latency); a transition made by a kernel timer may also come late by an eighth of the timer's
- * length (Linux's timer wheel files a 60 s TIME_WAIT in 2 s buckets: it ends 60–62 s after it
- * starts). Kernel timers are checked without waiting: the remaining TIME_WAIT / orphaned
- * FIN_WAIT_2 time that `ss -o` shows must be within 1 s of the model's.
+ * A read of the kernel's table takes time (it started at `start` and ended at `end`), and a row
+ * shows its socket at some instant in between. So a socket agrees at a sample when the kernel's
+ * state is one the model's socket was in at some instant of [start, end] (`same`); or one of
+ * the states around a predicted transition of that socket that falls within the window of the
+ * read, [start − window, end + window] (`window`). The window is ±max(20 ms, 2 × the scenario's
+ * latency): the programs run a few ms off the model's schedule. A transition made by a kernel
+ * timer may also come late by an eighth of the timer's length (Linux's timer wheel files a 60 s
+ * TIME_WAIT in 2 s buckets: it ends 60–62 s after it starts). Kernel timers are checked without
+ * waiting: the remaining TIME_WAIT / orphaned FIN_WAIT_2 time the kernel shows must be within
+ * 1 s of the model's at some instant of the read.
  */
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import type { ModelReplay, ModelTransition } from './modelReplay.js';
@@ -25,8 +28,10 @@ export interface SocketComparison {
 
 /** One sample: histograms of both sides and every socket compared. */
 export interface SampleComparison {
-  /** Scenario time and actual time of the observation, microseconds. */
+  /** Scenario time, and when the kernel's table was read (start, end, middle), microseconds. */
   readonly t: number;
+  readonly start: number;
+  readonly end: number;
   readonly at: number;
   readonly os: Partial<Record<TcpState, number>>;
   readonly model: Partial<Record<TcpState, number>>;
@@ -82,17 +87,43 @@ function timerLength(tr: ModelTransition, replay: ModelReplay): number {
   return 0;
 }
 
-/** States a socket may show at `at` because a predicted transition is that close. */
-export function neighbourStates(transitions: readonly ModelTransition[], at: number, window: number, replay: ModelReplay): Set<TcpState> {
+/** The state of a model socket at `at`: the last transition's target, CLOSED before the first. */
+export function stateAt(transitions: readonly ModelTransition[], at: number): TcpState {
+  let state: TcpState = 'CLOSED';
+  for (const tr of transitions) {
+    if (tr.at > at) break;
+    state = tr.to;
+  }
+  return state;
+}
+
+/** The states a model socket was in at some instant of [from, to]. */
+export function statesDuring(transitions: readonly ModelTransition[], from: number, to: number): Set<TcpState> {
+  const states = new Set<TcpState>([stateAt(transitions, from)]);
+  for (const tr of transitions) if (tr.at > from && tr.at <= to) states.add(tr.to);
+  return states;
+}
+
+/**
+ * States a socket may show during a read of [start, end] because a predicted transition is
+ * within `window` of it (a timer-driven one may also come an eighth of its timer late).
+ */
+export function neighbourStates(transitions: readonly ModelTransition[], start: number, end: number, window: number, replay: ModelReplay): Set<TcpState> {
   const around = new Set<TcpState>();
   for (const tr of transitions) {
     const late = tr.timer === null ? 0 : Math.floor(timerLength(tr, replay) / 8);
-    if (at < tr.at - window || at > tr.at + window + late) continue;
+    if (tr.at < start - window - late || tr.at > end + window) continue;
     around.add(tr.from);
     around.add(tr.to);
     if (tr.first) around.add('CLOSED');
   }
   return around;
+}
+
+/** The verdict on one socket read as `os` during [start, end]. */
+export function socketVerdict(transitions: readonly ModelTransition[], os: TcpState, start: number, end: number, window: number, replay: ModelReplay): SocketComparison['verdict'] {
+  if (statesDuring(transitions, start, end).has(os)) return 'same';
+  return neighbourStates(transitions, start, end, window, replay).has(os) ? 'window' : 'differ';
 }
 
 /**
@@ -145,9 +176,12 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
       if (timer?.name === 'timewait' && (row.state === 'TIME_WAIT' || row.state === 'FIN_WAIT_2') && modelStates.get(key) === row.state) {
         const expiry = modelTimerExpiry(replay, key, row.state, sample.at);
         const modelMs = expiry === null ? null : (expiry - sample.at) / 1000;
-        // ss prints whole seconds from 10 s up (59.99 s is "59sec"); /proc counts 10 ms ticks
-        const resolution = run.observer === 'proc' ? 10 : timer.remainingMs >= 10_000 ? 1000 : 1;
-        const ok = modelMs !== null && modelMs >= timer.remainingMs - TIMER_TOLERANCE_MS && modelMs <= timer.remainingMs + resolution + TIMER_TOLERANCE_MS;
+        // /proc counts 10 ms ticks; the kernel's remaining time belongs to some instant of the read
+        const resolution = 10;
+        const ok =
+          expiry !== null &&
+          (expiry - sample.end) / 1000 <= timer.remainingMs + resolution + TIMER_TOLERANCE_MS &&
+          (expiry - sample.start) / 1000 >= timer.remainingMs - TIMER_TOLERANCE_MS;
         timers.push({ t: sample.t, key, state: row.state, osMs: timer.remainingMs, modelMs, ok });
       }
     }
@@ -155,16 +189,12 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
     for (const key of [...new Set([...osStates.keys(), ...modelStates.keys()])].sort()) {
       const os = osStates.get(key) ?? 'CLOSED';
       const model = modelStates.get(key) ?? 'CLOSED';
-      let verdict: SocketComparison['verdict'] = 'same';
-      if (os !== model) {
-        const around = neighbourStates(replay.transitions.get(key) ?? [], sample.at, window, replay);
-        verdict = around.has(os) && around.has(model) ? 'window' : 'differ';
-      }
+      const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, sample.start, sample.end, window, replay);
       compared++;
       if (verdict !== 'differ') agreed++;
       sockets.push({ key, os, model, verdict });
     }
-    samples.push({ t: sample.t, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
+    samples.push({ t: sample.t, start: sample.start, end: sample.end, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
   });
   for (const check of timers) {
     compared++;

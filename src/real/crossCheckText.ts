@@ -25,6 +25,12 @@ function histogramText(h: Partial<Record<TcpState, number>>): string {
   return parts.length === 0 ? '—' : parts.join(', ');
 }
 
+/** The observer line: what was read and how long reads took. */
+export function observerText(run: RealCheckResult['run']): string {
+  const { source, latency } = run.observer;
+  return `${source} held open, ${latency.reads} reads, ${latency.medianMs.toFixed(1)} ms median, ${latency.maxMs.toFixed(1)} ms max; each row is compared over its read's interval`;
+}
+
 /** Agreement as a percentage with one decimal, e.g. `100.0%`. */
 export function agreementText(check: CrossCheck): string {
   // rounded down: 80432/80444 is 99.9%, never a misleading 100.0%
@@ -36,9 +42,10 @@ export function crossCheckText(result: RealCheckResult): string {
   const { run, check } = result;
   const lines: string[] = [];
   const scale = result.timeScale === 1 ? '' : `, time scale ${result.timeScale}`;
-  lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, observed with ${run.observer === 'ss' ? 'ss -tanHo' : '/proc/net/tcp*'}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
+  lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
+  lines.push(`observer: ${observerText(run)}`);
   lines.push(`model: linux profile from this machine's sysctls (tcp_fin_timeout ${run.tunables.finTimeoutS} s, TIME_WAIT ${result.replay.profile.timeWait / 1e6} s)`);
-  lines.push(`window: a sample within ±${check.windowUs / 1000} ms of a predicted transition (timer-driven ones up to 1/8 of the timer later) may show either neighbour state`);
+  lines.push(`window: a read within ±${check.windowUs / 1000} ms of a predicted transition (timer-driven ones up to 1/8 of the timer later) may show either neighbour state`);
   lines.push('');
   const width = Math.max(6, ...check.samples.map((s) => seconds(s.t).length));
   lines.push(`${'t'.padStart(width)}  ${'model'.padEnd(40)}  kernel`);

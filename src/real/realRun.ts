@@ -2,7 +2,7 @@
  * Runs a scenario on real sockets: one program child per scenario process (node:net on
  * loopback, in a fresh namespace with `--netns`, under `prlimit --nofile` when the process has a
  * small fd limit), the scenario's sysctls and nft drop windows applied in the namespace, and the
- * kernel's TCP table read with `ss -tanHo` (or /proc/net/tcp*) at every sample time. Returns
+ * kernel's TCP table read by one long-lived observer (tableObserver.ts) at every sample time. Returns
  * what was observed; comparing with the model is `crossCheck`'s job.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -17,15 +17,13 @@ import { addDropTable, type DropMatch, type DropTable } from './nftDrop.js';
 import { findPython, posixServerScript } from './posixServer.js';
 import { overridesFromTunables } from './modelReplay.js';
 import { NFT_MIN_WINDOW_US, preciseFault, type TimedDrop } from './preciseFaults.js';
-import { observeProcNetTcp } from './procNetTcp.js';
 import { spawnRunChild } from './runChild.js';
-import { runSyncQuiet } from './runCommand.js';
 import type { RunnerMessage, RunnerSpec, RunnerTarget } from './runnerProtocol.js';
 import { GO_PREFIX, specLine } from './runnerProtocol.js';
 import { runnerScript } from './runnerScript.js';
 import { nftTablePrefix, runTagFor } from './runTag.js';
 import { rowTouchesPorts, type SocketRow } from './socketRow.js';
-import { observeSs } from './ssObserver.js';
+import { openTableObserver, type ReadLatency } from './tableObserver.js';
 import { readSysctl, readTcpTunables, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
 
 /** How to run. */
@@ -40,7 +38,10 @@ export interface RealRunOptions {
 export interface RealSample {
   /** The scenario's sample time. */
   readonly t: number;
-  /** When the table was actually read (midpoint of the ss call). */
+  /** When the read of the table started and ended: a row shows its socket at some instant between. */
+  readonly start: number;
+  readonly end: number;
+  /** The middle of the read (where the model's histogram is taken). */
   readonly at: number;
   readonly rows: readonly SocketRow[];
   /** Open fds of each process run under prlimit, counted from outside (/proc/PID/fd). */
@@ -78,7 +79,8 @@ export interface RealRun {
   readonly earlyRetrans: number;
   /** net.ipv4.tcp_syn_linear_timeouts (0 where the kernel has no such sysctl, before 6.7). */
   readonly synLinearTimeouts: number;
-  readonly observer: 'ss' | 'proc';
+  /** What the observer read, and how long its reads took. */
+  readonly observer: { readonly source: string; readonly latency: ReadLatency };
   /** Local endpoint of each client connection, by connection number (the model's `conn`). */
   readonly connections: ReadonlyMap<number, { readonly address: string; readonly port: number }>;
   readonly samples: readonly RealSample[];
@@ -422,6 +424,8 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid, entry.limitedTo);
   }
   const ports = [...new Set([...portMap.values()])];
+  const ipv6 = scenario.hosts.some((h) => h.address.includes(':'));
+  const observer = await openTableObserver(registry, { netns, runTag, ipv6 });
   const t0 = Date.now() + 150;
   for (const entry of children) entry.child.stdin?.write(`${GO_PREFIX}${t0}\n`);
   log(`real run started: ${children.length} program(s), ports ${ports.join(', ')}${netns === null ? '' : `, namespace ${netns}`}`);
@@ -438,25 +442,11 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   const faultsDone = Promise.all(faultWork);
   faultsDone.catch(() => undefined);
 
-  let observer: 'ss' | 'proc' = runSyncQuiet(['ss', '-V']).code === 0 ? 'ss' : 'proc';
-  if (observer === 'proc') notes.push('ss (iproute2) not found: reading /proc/net/tcp and tcp6 (timers at 10 ms resolution)');
   const portSet = new Set(ports);
   const samples: RealSample[] = [];
   for (const t of sampleTimes(asRun)) {
     await sleepUntil(t0 + t / 1000, registry.signal);
-    const before = performance.now();
-    const beforeEpoch = Date.now();
-    let rows: SocketRow[];
-    if (observer === 'ss') {
-      try {
-        rows = await observeSs({ ports, netns: netns ?? undefined });
-      } catch (error) {
-        notes.push(`ss failed (${error instanceof Error ? error.message : String(error)}); using /proc/net/tcp from now on`);
-        observer = 'proc';
-        rows = await observeProcNetTcp({ ports, netns: netns ?? undefined });
-      }
-    } else rows = await observeProcNetTcp({ ports, netns: netns ?? undefined });
-    const took = performance.now() - before;
+    const read = observer.read();
     const fds: Record<string, number> = {};
     for (const entry of children) {
       const pid = entry.child.pid;
@@ -468,8 +458,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         }
       }
     }
-    const at = Math.round((beforeEpoch + took / 2 - t0) * 1000);
-    samples.push({ t, at, rows: rows.filter((row) => rowTouchesPorts(row, portSet)), fds });
+    const start = Math.round((read.startMs - t0) * 1000);
+    const end = Math.round((read.endMs - t0) * 1000);
+    samples.push({ t, start, end, at: Math.round((start + end) / 2), rows: read.rows.filter((row) => rowTouchesPorts(row, portSet)), fds });
   }
   const fatal = children.flatMap((c) => c.fatal.map((f) => `${c.name}: ${f}`));
   if (fatal.length > 0) notes.push(`program errors: ${fatal.join('; ')}`);
@@ -479,7 +470,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     tunables,
     earlyRetrans,
     synLinearTimeouts,
-    observer,
+    observer: { source: observer.source, latency: observer.latency() },
     connections,
     samples,
     processes: children.map((c) => ({
