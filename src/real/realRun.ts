@@ -13,7 +13,8 @@ import { assertSafeAddress } from './addressGuard.js';
 import type { CleanupRegistry } from './cleanup.js';
 import { countFds } from './fdCount.js';
 import { createNetns, netnsSupport } from './netns.js';
-import { addDropTable, type DropMatch, type DropTable } from './nftDrop.js';
+import type { DropMatch } from './nftDrop.js';
+import { openNftSession } from './nftSession.js';
 import { findPython, posixServerScript } from './posixServer.js';
 import { overridesFromTunables } from './modelReplay.js';
 import { NFT_MIN_WINDOW_US, preciseFault, type TimedDrop } from './preciseFaults.js';
@@ -299,7 +300,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     for (const d of precise.drops) {
       timedDrops.push(d);
       notes.push(
-        `fault window ${i + 1} (${span}) is too narrow for nftables; the model drops ${d.what} in it, so the kernel drops exactly those from ${(d.from / 1000).toFixed(1)} to ${(d.until / 1000).toFixed(1)} ms (no other such segment in that span in the model)`,
+        `fault window ${i + 1} (${span}) is too narrow for nftables; the model drops ${d.what} in it, so the kernel drops exactly one of those, the first from ${(d.from / 1000).toFixed(1)} to ${(d.until / 1000).toFixed(1)} ms (no other such segment in that span in the model)`,
       );
     }
     if (precise.drops.length === 0) notes.push(`fault window ${i + 1} (${span}) drops nothing in the model; no rule applied`);
@@ -426,18 +427,20 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   const ports = [...new Set([...portMap.values()])];
   const ipv6 = scenario.hosts.some((h) => h.address.includes(':'));
   const observer = await openTableObserver(registry, { netns, runTag, ipv6 });
+  const nft = netns !== null && timedDrops.length > 0 ? openNftSession(registry, netns, runTag) : null;
   const t0 = Date.now() + 150;
   for (const entry of children) entry.child.stdin?.write(`${GO_PREFIX}${t0}\n`);
   log(`real run started: ${children.length} program(s), ports ${ports.join(', ')}${netns === null ? '' : `, namespace ${netns}`}`);
 
-  // Fault windows as nft drop tables on the input hook of the namespace.
+  // Fault windows as nft drop tables on the input hook of the namespace, through one nft -i.
   const tablePrefix = nftTablePrefix(runTag);
   const faultWork = timedDrops.map(async (drop, i) => {
-    if (netns === null) return;
+    if (nft === null) return;
+    const table = `${tablePrefix}_${i}`;
     await sleepUntil(t0 + drop.from / 1000, registry.signal);
-    const table: DropTable = await addDropTable(registry, netns, `${tablePrefix}_${Date.now() % 100_000}_${i}`, [drop.rule]);
+    nft.add(table, [drop.rule]);
     await sleepUntil(t0 + drop.until / 1000, registry.signal);
-    table.remove();
+    nft.remove(table);
   });
   const faultsDone = Promise.all(faultWork);
   faultsDone.catch(() => undefined);
@@ -462,6 +465,8 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     const end = Math.round((read.endMs - t0) * 1000);
     samples.push({ t, start, end, at: Math.round((start + end) / 2), rows: read.rows.filter((row) => rowTouchesPorts(row, portSet)), fds });
   }
+  const nftErrors = nft === null ? '' : nft.errors;
+  if (nftErrors !== '') throw new RealModeError(`nft refused a fault window's rule in ${netns ?? ''}: ${nftErrors}`);
   const fatal = children.flatMap((c) => c.fatal.map((f) => `${c.name}: ${f}`));
   if (fatal.length > 0) notes.push(`program errors: ${fatal.join('; ')}`);
   return {
