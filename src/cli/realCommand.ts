@@ -4,11 +4,13 @@ import { UnsafeAddressError } from '../real/addressGuard.js';
 import { crossCheckJson, crossCheckText } from '../real/crossCheckText.js';
 import { realCheck } from '../real/realCheck.js';
 import { RealModeError } from '../real/realRun.js';
+import { removeStaleRuns } from '../real/staleRuns.js';
 import { loadForCli } from './loadForCli.js';
 import { UsageError } from './usageError.js';
 
 /** Help text of `tcpsim real`. */
 export const REAL_HELP = `Usage: tcpsim real FILE [options]
+       tcpsim real --cleanup
 
 Run a scenario's programs on real node:net sockets on 127.0.0.1, read the
 kernel's TCP table (ss -tanHo, or /proc/net/tcp) at every sample time, run the
@@ -26,6 +28,9 @@ Options:
   --netns               run in a fresh network namespace (root): the scenario's
                         sysctls and fault windows (nftables drops) apply there
   --json                one JSON document on stdout
+  --cleanup             only remove what runs killed before their cleanup left
+                        (namespaces tcpsim-PID-N, nft tables, processes of runs
+                        whose PID is gone) and list it; every run does this first
   -h, --help            this help
 
 Only 127.0.0.0/8 and ::1 are ever used. Exit status: 0 when the kernel and the
@@ -46,12 +51,17 @@ export async function realCommand(argv: string[]): Promise<number> {
       'time-scale': { type: 'string' },
       netns: { type: 'boolean' },
       json: { type: 'boolean' },
+      cleanup: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(`${REAL_HELP}\n`);
     return 0;
+  }
+  if (values.cleanup) {
+    if (positionals.length > 0) throw new UsageError('--cleanup takes no FILE: it only removes what earlier runs left behind');
+    return cleanupCommand();
   }
   const scaleText = values['time-scale'] ?? '1';
   const timeScale = Number(scaleText);
@@ -77,4 +87,14 @@ export async function realCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** `tcpsim real --cleanup`: removes what dead runs left and lists it; 3 when something stayed. */
+async function cleanupCommand(): Promise<number> {
+  const report = await removeStaleRuns();
+  for (const line of report.removed) process.stdout.write(`removed ${line}\n`);
+  if (report.removed.length === 0) process.stdout.write('nothing left behind by earlier runs\n');
+  for (const line of report.skipped) process.stdout.write(`not looked at: ${line}\n`);
+  for (const line of report.failed) process.stderr.write(`tcpsim real --cleanup: could not remove ${line}\n`);
+  return report.failed.length === 0 ? 0 : 3;
 }

@@ -24,6 +24,7 @@ import { GO_PREFIX, specLine } from './runnerProtocol.js';
 import { runnerScript } from './runnerScript.js';
 import { nftTablePrefix, runTagFor } from './runTag.js';
 import { rowTouchesPorts, type SocketRow } from './socketRow.js';
+import { removeStaleRuns } from './staleRuns.js';
 import { openTableObserver, type ReadLatency } from './tableObserver.js';
 import { readSysctl, readTcpTunables, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
 
@@ -185,6 +186,10 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   checkScenarioAddresses(scenario);
   const notes: string[] = [];
   const runTag = runTagFor();
+  // what runs killed before their cleanup left (namespaces, nft tables, processes of dead pids)
+  const stale = await removeStaleRuns();
+  for (const line of stale.removed) notes.push(`removed what an earlier run left behind: ${line}`);
+  for (const line of stale.failed) notes.push(`could not remove what an earlier run left behind: ${line}`);
 
   let netns: string | null = null;
   if (options.netns === true) {
