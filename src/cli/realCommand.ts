@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { UnsafeAddressError } from '../real/addressGuard.js';
 import { crossCheckJson, crossCheckText } from '../real/crossCheckText.js';
 import { realCheck } from '../real/realCheck.js';
-import { RealModeError } from '../real/realRun.js';
+import { RunTimeoutError } from '../real/cleanup.js';
+import { RealModeError } from '../real/realModeError.js';
+import { CommandError } from '../real/runCommand.js';
 import { removeStaleRuns } from '../real/staleRuns.js';
 import { loadForCli } from './loadForCli.js';
 import { UsageError } from './usageError.js';
@@ -33,10 +35,14 @@ Options:
                         whose PID is gone) and list it; every run does this first
   -h, --help            this help
 
-Only 127.0.0.0/8 and ::1 are ever used. Exit status: 0 when the kernel and the
-model agree on every socket at every sample, 1 when they disagree, 2 for a
-usage or scenario error (or an address real mode refuses), 3 when the run
-could not be made (not Linux, a program failed to start).`;
+Only 127.0.0.0/8 and ::1 are ever used. Before anything starts, real mode
+refuses (exit 2, at the line of the file) what the kernel cannot run: another
+profile than linux, a profile value no sysctl sets, a sysctl this kernel lacks
+or the model does not follow, a --time-scale that overflows a timer.
+Exit status: 0 when the kernel and the model agree on every socket at every
+sample, 1 when they disagree, 2 for a usage or scenario error (or an address
+or a setting real mode refuses), 3 when the run could not be made (not Linux,
+a program or a tool failed).`;
 
 /** Runs `tcpsim real`; returns the exit code. */
 export async function realCommand(argv: string[]): Promise<number> {
@@ -81,8 +87,8 @@ export async function realCommand(argv: string[]): Promise<number> {
       process.stderr.write(`tcpsim real: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof RealModeError) {
-      process.stderr.write(`tcpsim real: ${error.message}\n`);
+    if (error instanceof RealModeError || error instanceof CommandError || error instanceof RunTimeoutError) {
+      process.stderr.write(`tcpsim real: the run could not be made: ${error.message}\n`);
       return 3;
     }
     throw error;

@@ -44,7 +44,8 @@ export function crossCheckText(result: RealCheckResult): string {
   const scale = result.timeScale === 1 ? '' : `, time scale ${result.timeScale}`;
   lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
   lines.push(`observer: ${observerText(run)}`);
-  lines.push(`model: linux profile from this machine's sysctls (tcp_fin_timeout ${run.tunables.finTimeoutS} s, TIME_WAIT ${result.replay.profile.timeWait / 1e6} s)`);
+  const sysctls = Object.entries(run.modelSysctls).map(([name, value]) => `${name.replace(/^net\.ipv4\./, '')}=${value}`);
+  lines.push(`model: linux profile (TIME_WAIT ${result.replay.profile.timeWait / 1e6} s) with the ${run.netns === null ? "host's" : "namespace's"} ${sysctls.join(' ')}`);
   lines.push(`window: a read within ±${check.windowUs / 1000} ms of a predicted transition (timer-driven ones up to 1/8 of the timer later) may show either neighbour state`);
   lines.push('');
   const width = Math.max(6, ...check.samples.map((s) => seconds(s.t).length));
@@ -92,6 +93,7 @@ export function crossCheckJson(result: RealCheckResult): unknown {
     observer: run.observer,
     wallMs: run.wallMs,
     tunables: run.tunables,
+    sysctls: run.modelSysctls,
     windowMs: check.windowUs / 1000,
     agreement: check.agreement,
     compared: check.compared,

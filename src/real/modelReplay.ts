@@ -4,15 +4,15 @@
  * local port the kernel chose, sampled at the instants the kernel's table was actually read,
  * then run on past the end so every pending kernel timer's expiry is known.
  */
-import { LINUX, type Profile } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
+import { overridesFromSysctls } from '../model/sysctlProfile.js';
 import type { TcpState } from '../model/states.js';
-import type { ProfileOverrides, Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/types.js';
 import { startPrograms } from '../sim/programs.js';
 import { buildWorld } from '../sim/simulate.js';
 import type { Errno } from '../sim/trace.js';
 import type { RealRun } from './realRun.js';
 import { socketKey } from './socketKey.js';
-import type { TcpTunables } from './sysctl.js';
 
 /** A state change of one model socket. */
 export interface ModelTransition {
@@ -47,30 +47,13 @@ export interface ModelReplay {
   readonly errors: Readonly<Record<string, Readonly<Record<Errno, number>>>>;
 }
 
-/**
- * The linux profile's fields that this machine's sysctls decide (tail-loss probes:
- * tcp_early_retrans ≥ 3; linear SYN timeouts: tcp_syn_linear_timeouts, 0 before Linux 6.7).
- */
-export function overridesFromTunables(t: TcpTunables, earlyRetrans: number, synLinearTimeouts: number): ProfileOverrides {
-  const overrides: ProfileOverrides & { readonly tailLossProbe: boolean } = {
-    tailLossProbe: earlyRetrans >= 3,
-    synLinearTimeouts,
-    finTimeout: t.finTimeoutS * 1_000_000,
-    synRetries: t.synRetries,
-    synAckRetries: t.synAckRetries,
-    // tcp_orphan_retries = 0 means 8 in the kernel (tcp_orphan_retries())
-    finRetries: t.orphanRetries === 0 ? 8 : t.orphanRetries,
-    rstEndsTimeWait: !t.rfc1337,
-  };
-  return overrides;
-}
-
-/** The scenario the model runs for a real run: linux profile from sysctls, calibrated fd baselines. */
+/** The scenario the model runs for a real run: linux profile with the kernel's sysctls, calibrated fd baselines. */
 export function modelScenario(run: RealRun): Scenario {
   return {
     ...run.scenario,
     profile: 'linux',
-    profileOverrides: overridesFromTunables(run.tunables, run.earlyRetrans, run.synLinearTimeouts),
+    // the kernel's own values of every sysctl the model follows, read back from the run's namespace
+    profileOverrides: overridesFromSysctls(run.modelSysctls),
     processes: run.scenario.processes.map((p) => {
       const report = run.processes.find((r) => r.name === p.name);
       if (report?.baselineFds == null || p.server === undefined) return p;

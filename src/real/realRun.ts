@@ -10,15 +10,16 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { FaultSpec, Scenario, Step } from '../scenario/types.js';
 import { assertSafeAddress } from './addressGuard.js';
+import { RealModeError } from './realModeError.js';
 import type { CleanupRegistry } from './cleanup.js';
 import { countFds } from './fdCount.js';
 import { createNetns, netnsSupport } from './netns.js';
 import type { DropMatch } from './nftDrop.js';
 import { openNftSession } from './nftSession.js';
 import { findPython, posixServerScript } from './posixServer.js';
-import { overridesFromTunables } from './modelReplay.js';
 import { NFT_MIN_WINDOW_US, preciseFault, type TimedDrop } from './preciseFaults.js';
 import { spawnRunChild } from './runChild.js';
+import { runSyncQuiet } from './runCommand.js';
 import type { RunnerMessage, RunnerSpec, RunnerTarget } from './runnerProtocol.js';
 import { GO_PREFIX, specLine } from './runnerProtocol.js';
 import { runnerScript } from './runnerScript.js';
@@ -26,7 +27,9 @@ import { nftTablePrefix, runTagFor } from './runTag.js';
 import { rowTouchesPorts, type SocketRow } from './socketRow.js';
 import { removeStaleRuns } from './staleRuns.js';
 import { openTableObserver, type ReadLatency } from './tableObserver.js';
-import { readSysctl, readTcpTunables, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
+import { MODELLED_SYSCTLS, overridesFromSysctls } from '../model/sysctlProfile.js';
+import { kernelSettings, settingText } from './kernelSettings.js';
+import { modelSysctlsFrom, parseTunables, readSysctlTexts, TUNABLE_KEYS, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
 
 /** How to run. */
 export interface RealRunOptions {
@@ -77,10 +80,8 @@ export interface RealRun {
   readonly scenario: Scenario;
   readonly netns: string | null;
   readonly tunables: TcpTunables;
-  /** net.ipv4.tcp_early_retrans (3 or 4: tail-loss probes on). */
-  readonly earlyRetrans: number;
-  /** net.ipv4.tcp_syn_linear_timeouts (0 where the kernel has no such sysctl, before 6.7). */
-  readonly synLinearTimeouts: number;
+  /** Every sysctl the model follows, as the run's kernel had it (model/sysctlProfile.ts). */
+  readonly modelSysctls: Readonly<Record<string, number>>;
   /** What the observer read, and how long its reads took. */
   readonly observer: { readonly source: string; readonly latency: ReadLatency };
   /** Local endpoint of each client connection, by connection number (the model's `conn`). */
@@ -93,10 +94,7 @@ export interface RealRun {
   readonly wallMs: number;
 }
 
-/** Thrown for a scenario real mode cannot run (not Linux, unsafe address, a child failing). */
-export class RealModeError extends Error {
-  override readonly name = 'RealModeError';
-}
+export { RealModeError } from './realModeError.js';
 
 const DROP_MATCH: Readonly<Record<FaultSpec['match'], DropMatch | undefined>> = { any: 'any', fin: 'fin', syn: 'syn', rst: 'rst', data: undefined };
 
@@ -197,16 +195,20 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     if (support.ok) netns = (await createNetns(registry)).name;
     else notes.push(`--netns ${support.reason}; running in the host namespace`);
   }
-  const sysctlKeys = Object.keys(scenario.sysctls);
-  if (netns !== null) {
-    for (const [key, value] of Object.entries(scenario.sysctls)) await writeSysctlInNetns(netns, key, value);
-    if (sysctlKeys.length > 0) notes.push(`sysctls set in namespace ${netns}: ${sysctlKeys.map((k) => `${k}=${scenario.sysctls[k]}`).join(', ')}`);
-  } else if (sysctlKeys.length > 0) {
-    notes.push(`skipped: sysctls ${sysctlKeys.join(', ')} (applied only in a namespace: use --netns as root); the model uses this host's values`);
+  // the scenario's sysctls and the profile fields a sysctl decides (kernelSettings.ts)
+  const settings = kernelSettings(scenario);
+  if (settings.length > 0 && netns !== null) {
+    for (const s of settings) await writeSysctlInNetns(netns, s.sysctl, s.value);
+    notes.push(`set in namespace ${netns}: ${settings.map(settingText).join(', ')}`);
+  } else if (settings.length > 0) {
+    notes.push(`skipped: ${settings.map(settingText).join(', ')} (set only in a namespace: use --netns as root); the kernel and the model both run with this host's values`);
   }
   let faults = scenario.faults;
   if (faults.length > 0 && netns === null) {
     notes.push(`skipped: ${faults.length} fault window(s) (nftables drops need --netns as root); the model runs without them`);
+    faults = [];
+  } else if (faults.length > 0 && runSyncQuiet(['nft', '--version']).code !== 0) {
+    notes.push(`skipped: ${faults.length} fault window(s) (nftables drops need nft, which is not installed); the model runs without them`);
     faults = [];
   }
   const unsupported = faults.filter((f) => DROP_MATCH[f.match] === undefined);
@@ -214,9 +216,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     notes.push(`skipped: fault match "data" has no nftables rule here; the model runs without those windows`);
     faults = faults.filter((f) => DROP_MATCH[f.match] !== undefined);
   }
-  const tunables = await readTcpTunables(netns ?? undefined);
-  const earlyRetrans = await readSysctl('net.ipv4.tcp_early_retrans', netns ?? undefined).catch(() => 3);
-  const synLinearTimeouts = await readSysctl('net.ipv4.tcp_syn_linear_timeouts', netns ?? undefined).catch(() => 0);
+  const sysctlTexts = await readSysctlTexts([...Object.values(TUNABLE_KEYS), ...MODELLED_SYSCTLS.map((r) => r.sysctl)], netns ?? undefined);
+  const tunables = parseTunables(sysctlTexts);
+  const modelSysctls = modelSysctlsFrom(sysctlTexts);
 
   // Ports: the scenario's, or a free one when busy (only the host namespace can be busy).
   const hostAddress = new Map(scenario.hosts.map((h) => [h.name, h.address] as const));
@@ -297,7 +299,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       timedDrops.push({ from: fault.from, until: fault.until, what: `${fault.match}`, rule: { match, port: fault.port, percent: Math.max(1, Math.min(100, Math.round(fault.drop * 100))) } });
       return;
     }
-    const precise = preciseFault(asRun, i, overridesFromTunables(tunables, earlyRetrans, synLinearTimeouts));
+    const precise = preciseFault(asRun, i, overridesFromSysctls(modelSysctls));
     const span = `${fault.from / 1000}–${fault.until / 1000} ms`;
     if (!precise.ok) {
       throw new RealModeError(`fault window ${i + 1} (${span}, ${window / 1000} ms) is too narrow for nftables to hit on time, and cannot be made precise: ${precise.reason}`);
@@ -478,8 +480,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     scenario: asRun,
     netns,
     tunables,
-    earlyRetrans,
-    synLinearTimeouts,
+    modelSysctls,
     observer: { source: observer.source, latency: observer.latency() },
     connections,
     samples,

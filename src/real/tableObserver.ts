@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { killProcessGroup, type CleanupRegistry } from './cleanup.js';
 import { parseProcNetTcp } from './procNetTcp.js';
+import { RealModeError } from './realModeError.js';
 import { spawnRunChild } from './runChild.js';
 import type { SocketRow } from './socketRow.js';
 
@@ -149,10 +150,10 @@ export async function openTableObserver(registry: CleanupRegistry, place: Observ
     const anchor = spawnRunChild(registry, ['sleep', '600'], { runTag: place.runTag, netns: place.netns, stdio: 'ignore' });
     const anchorPid = anchor.pid ?? -1;
     const wanted = netnsInode(`/run/netns/${place.netns}`) ?? netnsInode(`/var/run/netns/${place.netns}`);
-    if (wanted === undefined) throw new Error(`namespace ${place.netns} has no /run/netns file`);
+    if (wanted === undefined) throw new RealModeError(`namespace ${place.netns} has no /run/netns file`);
     const giveUp = Date.now() + 10_000;
     while (netnsInode(`/proc/${anchorPid}/ns/net`) !== wanted) {
-      if (anchor.exitCode !== null || Date.now() > giveUp) throw new Error(`the observer's anchor did not enter namespace ${place.netns}`);
+      if (anchor.exitCode !== null || Date.now() > giveUp) throw new RealModeError(`the observer's anchor did not enter namespace ${place.netns}`);
       await sleep(2);
     }
     pid = anchorPid;
