@@ -42,10 +42,16 @@ export interface ModelReplay {
   /** When the program closed each socket (its fd went away; an orphan's FIN_WAIT_2 timer starts no earlier). */
   readonly closedAt: ReadonlyMap<string, number>;
   readonly accepted: Readonly<Record<string, number>>;
-  /** Connections (model `conn`) a libuv server accepted and closed at once (uv__emfile_trick). */
-  readonly emfileTrickConns: readonly number[];
+  /** Connections (model `conn`) a libuv server accepted and closed at once (uv__emfile_trick), and when. */
+  readonly emfileTrickConns: readonly { readonly conn: number; readonly at: number }[];
   readonly errors: Readonly<Record<string, Readonly<Record<Errno, number>>>>;
+  /** When each process's calls failed, by errno (microseconds; the replay runs on past the real run's end). */
+  readonly errorLog: Readonly<Record<string, readonly { readonly errno: Errno; readonly at: number }[]>>;
+  /** When each server accepted a connection (microseconds). */
+  readonly acceptLog: Readonly<Record<string, readonly number[]>>;
 }
+
+const ERRNO_NAMES: ReadonlySet<string> = new Set<Errno>(['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN']);
 
 /** The scenario the model runs for a real run: linux profile with the kernel's sysctls, calibrated fd baselines. */
 export function modelScenario(run: RealRun): Scenario {
@@ -110,9 +116,17 @@ export function modelReplay(run: RealRun): ModelReplay {
     transitions.set(key, list);
   }
   const connOf = new Map(trace.sockets.map((s) => [s.id, s.conn] as const));
-  const emfileTrickConns = trace.events
-    .filter((e) => e.kind === 'call' && e.call === 'close' && e.result === 'emfile-trick' && e.socket !== null)
-    .map((e) => (e.kind === 'call' && e.socket !== null ? (connOf.get(e.socket) ?? -1) : -1));
+  const emfileTrickConns: { conn: number; at: number }[] = [];
+  const errorLog: Record<string, { errno: Errno; at: number }[]> = {};
+  const acceptLog: Record<string, number[]> = {};
+  for (const e of trace.events) {
+    // a failed call records its errno as the result (World.fail); uv__emfile_trick an 'error' event
+    if (e.kind === 'error') (errorLog[e.process] ??= []).push({ errno: e.errno, at: e.at });
+    if (e.kind !== 'call') continue;
+    if (ERRNO_NAMES.has(e.result)) (errorLog[e.process] ??= []).push({ errno: e.result as Errno, at: e.at });
+    else if (e.call === 'accept') (acceptLog[e.process] ??= []).push(e.at);
+    else if (e.call === 'close' && e.result === 'emfile-trick' && e.socket !== null) emfileTrickConns.push({ conn: connOf.get(e.socket) ?? -1, at: e.at });
+  }
   const errors: Record<string, Record<Errno, number>> = {};
   world.processNames().forEach((name, i) => (errors[name] = world.errors(i)));
   return {
@@ -122,6 +136,8 @@ export function modelReplay(run: RealRun): ModelReplay {
     transitions,
     closedAt,
     emfileTrickConns,
+    errorLog,
+    acceptLog,
     accepted: Object.fromEntries(scenario.processes.map((p) => [p.name, stats.accepted.get(p.name) ?? 0])),
     errors,
   };

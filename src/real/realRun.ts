@@ -63,8 +63,12 @@ export interface ProcessReport {
   /** fds open after listening, before any connection (limited processes only). */
   readonly baselineFds: number | null;
   readonly accepted: number;
+  /** When each connection was accepted, milliseconds since t0 (the child's clock). */
+  readonly acceptedAt: readonly number[];
   /** Errors the program saw, by code (ECONNRESET, EPIPE, ECONNREFUSED, ...). */
   readonly errors: Readonly<Record<string, number>>;
+  /** Each error and when the program saw it, milliseconds since t0. */
+  readonly errorLog: readonly { readonly code: string; readonly at: number }[];
   /** End-of-stream events (the peer's FIN reached the program). */
   readonly eofs: number;
   /** close() steps issued as resetAndDestroy() because Node held unconsumed bytes. */
@@ -168,6 +172,8 @@ interface Child {
   listeningPort: number | null;
   ready: boolean;
   accepted: number;
+  readonly acceptedAt: number[];
+  readonly errorLog: { code: string; at: number }[];
   eofs: number;
   resetsOnClose: number;
   readonly peerClosed: Set<number>;
@@ -347,6 +353,8 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       listeningPort: null,
       ready: false,
       accepted: 0,
+      acceptedAt: [],
+      errorLog: [],
       eofs: 0,
       resetsOnClose: 0,
       peerClosed: new Set(),
@@ -392,9 +400,11 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         break;
       case 'accepted':
         entry.accepted++;
+        entry.acceptedAt.push(message.at);
         break;
       case 'error':
         entry.errors[message.code] = (entry.errors[message.code] ?? 0) + 1;
+        entry.errorLog.push({ code: message.code, at: message.at });
         if (message.code === 'ECONNRESET' && message.conn !== null) entry.peerClosed.add(message.conn);
         break;
       case 'eof':
@@ -472,6 +482,8 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     const end = Math.round((read.endMs - t0) * 1000);
     samples.push({ t, start, end, at: Math.round((start + end) / 2), rows: read.rows.filter((row) => rowTouchesPorts(row, portSet)), fds });
   }
+  // let the children's last messages (an error seen just before the last read) reach us
+  await new Promise((resolve) => setTimeout(resolve, 20));
   const nftErrors = nft === null ? '' : nft.errors;
   if (nftErrors !== '') throw new RealModeError(`nft refused a fault window's rule in ${netns ?? ''}: ${nftErrors}`);
   const fatal = children.flatMap((c) => c.fatal.map((f) => `${c.name}: ${f}`));
@@ -490,7 +502,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       runtime: c.runtime,
       baselineFds: c.baselineFds,
       accepted: c.accepted,
+      acceptedAt: [...c.acceptedAt],
       errors: { ...c.errors },
+      errorLog: [...c.errorLog],
       eofs: c.eofs,
       resetsOnClose: c.resetsOnClose,
       peerClosed: [...c.peerClosed].sort((a, b) => a - b),

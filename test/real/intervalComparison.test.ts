@@ -32,7 +32,7 @@ function replayOf(transitions: ReadonlyMap<string, readonly ModelTransition[]>, 
     const s = stateAt(list, at);
     if (s !== 'CLOSED') states.set(key, s);
   }
-  return { scenario: SCENARIO, profile: LINUX, snapshots: [{ at, states, fds: {} }], transitions, closedAt: new Map(), accepted: {}, emfileTrickConns: [], errors: {}, errorTimes: {} } as unknown as ModelReplay;
+  return { scenario: SCENARIO, profile: LINUX, snapshots: [{ at, states, fds: {} }], transitions, closedAt: new Map(), accepted: {}, emfileTrickConns: [], errors: {}, errorLog: {}, acceptLog: {} } as unknown as ModelReplay;
 }
 
 describe('the states of a model socket over an interval', () => {
