@@ -40,9 +40,9 @@ describe.skipIf(skipOs)(`the observer of a run${osSkipReason === undefined ? '' 
     const peer = spawnRunChild(registry, [process.execPath, PEER, String(PORT)], { runTag: runTagFor(), netns: netns.name });
     if (peer.stdout === null) throw new Error('peer has no stdout');
     await once(peer.stdout, 'data');
-    // the peer's client has called end(): its FIN reaches the server within milliseconds
+    // the peer's client has called end(): FIN_WAIT_2 once the server's delayed ACK (40 ms) comes
     let read = observer.read();
-    for (let i = 0; i < 100 && !read.rows.some((r) => r.state === 'CLOSE_WAIT'); i++) {
+    for (let i = 0; i < 300 && !read.rows.some((r) => r.state === 'FIN_WAIT_2'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       read = observer.read();
     }
