@@ -27,8 +27,13 @@ function histogramText(h: Partial<Record<TcpState, number>>): string {
 
 /** The observer line: what was read and how long reads took. */
 export function observerText(run: RealCheckResult['run']): string {
-  const { source, latency } = run.observer;
-  return `${source} held open, ${latency.reads} reads, ${latency.medianMs.toFixed(1)} ms median, ${latency.maxMs.toFixed(1)} ms max; each row is compared over its read's interval`;
+  const { source, latency, lateMs } = run.observer;
+  return `${source} held open, ${latency.reads} reads, ${latency.medianMs.toFixed(1)} ms median, ${latency.maxMs.toFixed(1)} ms max (the latest began ${lateMs.toFixed(1)} ms after its time); each row is compared over its read's interval`;
+}
+
+/** How late the programs' timers fired at worst, per process. */
+export function latenessText(run: RealCheckResult['run']): string {
+  return run.processes.map((p) => `${p.name} ${p.lateMs.toFixed(1)} ms`).join(', ');
 }
 
 function tallyText(t: Tally): string {
@@ -53,6 +58,7 @@ export function crossCheckText(result: RealCheckResult): string {
   const scale = result.timeScale === 1 ? '' : `, time scale ${result.timeScale}`;
   lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
   lines.push(`observer: ${observerText(run)}`);
+  lines.push(`programs: timers fired at worst ${latenessText(run)} late`);
   const sysctls = Object.entries(run.modelSysctls).map(([name, value]) => `${name.replace(/^net\.ipv4\./, '')}=${value}`);
   lines.push(`model: linux profile (TIME_WAIT ${result.replay.profile.timeWait / 1e6} s) with the ${run.netns === null ? "host's" : "namespace's"} ${sysctls.join(' ')}`);
   lines.push(`window: a read within ±${check.windowUs / 1000} ms of a predicted transition (timer-driven ones up to 1/8 of the timer later) may show either neighbour state`);
@@ -80,6 +86,10 @@ export function crossCheckText(result: RealCheckResult): string {
     for (const c of check.counts) lines.push(`  ${c.compared ? (c.ok ? '✓' : '✗') : '·'} ${c.what}: kernel ${c.os}, model ${c.model}${c.compared ? '' : ' (not compared)'}`);
   }
   const notes = [...run.notes];
+  const late = Math.max(0, ...run.processes.map((p) => p.lateMs));
+  if (late > check.windowUs / 1000) {
+    notes.push(`the programs ran up to ${late.toFixed(1)} ms late, more than the ±${check.windowUs / 1000} ms window: a disagreement right after a program's action may be this machine's load, not the model`);
+  }
   if (check.ignoredRows > 0) notes.push(`${check.ignoredRows} kernel row(s) on the run's ports belong to no socket of this run (an earlier run's TIME_WAIT?); not compared`);
   const resets = run.processes.filter((p) => p.resetsOnClose > 0);
   for (const p of resets) notes.push(`${p.name}: ${p.resetsOnClose} close() issued as resetAndDestroy() because Node had read bytes the program had not consumed`);

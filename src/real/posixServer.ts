@@ -38,6 +38,17 @@ def send(message):
 def since():
     return int(time.time() * 1000 - t0[0])
 
+latest_late = [0.0]
+
+def sleep(seconds):
+    # like time.sleep, reporting a new worst lateness to the parent (protocol message 'late')
+    due = time.time() + seconds
+    time.sleep(seconds)
+    late = (time.time() - due) * 1000
+    if late > latest_late[0] + 0.5:
+        latest_late[0] = late
+        send({'ev': 'late', 'ms': round(late, 1), 'at': since()})
+
 def fail(code):
     send({'ev': 'error', 'conn': None, 'code': code, 'at': since()})
 
@@ -86,7 +97,7 @@ def task(s):
                 fail(errno.errorcode.get(e.errno, str(e.errno)))
                 return
         elif op == 'sleep':
-            time.sleep(step['duration'] / 1e6)
+            sleep(step['duration'] / 1e6)
         elif op == 'shutdown':
             try:
                 s.shutdown(socket.SHUT_WR)
@@ -158,7 +169,7 @@ while True:
             fail('EMFILE')
             if retry is None:
                 break
-            time.sleep(retry)
+            sleep(retry)
             continue
         raise
     send({'ev': 'accepted', 'at': since()})

@@ -27,8 +27,26 @@ function sinceT0(): number {
   return Date.now() - t0;
 }
 
+/** The largest lateness of a timer of this program so far, ms; reported when it grows. */
+let latestLate = 0;
+
+/** Notes how late a timer due at `dueMs` (epoch ms) fired; says so to the parent when it is a new worst. */
+function fired(dueMs: number): void {
+  const late = performance.timeOrigin + performance.now() - dueMs;
+  if (late > latestLate + 0.5) {
+    latestLate = late;
+    send({ ev: 'late', ms: Math.round(late * 10) / 10, at: sinceT0() });
+  }
+}
+
 function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  const due = performance.timeOrigin + performance.now() + Math.max(0, ms);
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      fired(due);
+      resolve();
+    }, Math.max(0, ms)),
+  );
 }
 
 /** One connection's socket with the program-side read buffer. */
@@ -213,6 +231,7 @@ function startClients(spec: RunnerSpec): void {
   for (let i = 0; i < client.connections; i++) {
     const offsetUs = client.start + Math.floor((client.ramp * i) / client.connections);
     setTimeout(() => {
+      fired(t0 + offsetUs / 1000);
       runTask(client.steps, spec, undefined, client.firstConn + i).then(
         () => {
           finished++;

@@ -21,7 +21,7 @@ const listenRow: SocketRow = { state: 'LISTEN', local: { addr: '127.0.0.1', port
 const connRow = (state: TcpState): SocketRow => ({ state, local: { addr: '127.0.0.1', port: 40000 }, remote: { addr: '127.0.0.1', port: 8888 }, recvQ: 0, sendQ: 0 });
 
 function process(name: string, extra: Partial<ProcessReport> = {}): ProcessReport {
-  return { name, limitedTo: null, runtime: 'posix', baselineFds: null, accepted: 0, acceptedAt: [], errors: {}, errorLog: [], eofs: 0, resetsOnClose: 0, peerClosed: [], fatal: [], ...extra };
+  return { name, limitedTo: null, runtime: 'posix', baselineFds: null, accepted: 0, acceptedAt: [], errors: {}, errorLog: [], lateMs: 0, eofs: 0, resetsOnClose: 0, peerClosed: [], fatal: [], ...extra };
 }
 
 /** Ten samples 1 s apart (reads of 2 ms); the connection ESTABLISHED throughout in the model. */
