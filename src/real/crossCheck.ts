@@ -105,12 +105,6 @@ export function transitionWindow(latencyUs: number): number {
   return Math.max(20_000, 2 * latencyUs);
 }
 
-function timerLength(tr: ModelTransition, replay: ModelReplay): number {
-  if (tr.timer === 'twoMsl') return replay.profile.timeWait;
-  if (tr.timer === 'finWait2') return replay.profile.finTimeout ?? 0;
-  return 0;
-}
-
 /** The state of a model socket at `at`: the last transition's target, CLOSED before the first. */
 export function stateAt(transitions: readonly ModelTransition[], at: number): TcpState {
   let state: TcpState = 'CLOSED';
@@ -130,13 +124,13 @@ export function statesDuring(transitions: readonly ModelTransition[], from: numb
 
 /**
  * States a socket may show during a read of [start, end] because a predicted transition is
- * within `window` of it (a timer-driven one may also come an eighth of its timer late).
+ * within `window` of it; a transition may also come late by its own slack (kernel timers) and
+ * by `programLate` (how late the programs' timers fired in this run), never early.
  */
-export function neighbourStates(transitions: readonly ModelTransition[], start: number, end: number, window: number, replay: ModelReplay): Set<TcpState> {
+export function neighbourStates(transitions: readonly ModelTransition[], start: number, end: number, window: number, programLate = 0): Set<TcpState> {
   const around = new Set<TcpState>();
   for (const tr of transitions) {
-    const late = tr.timer === null ? 0 : Math.floor(timerLength(tr, replay) / 8);
-    if (tr.at < start - window - late || tr.at > end + window) continue;
+    if (tr.at < start - window - tr.slack - programLate || tr.at > end + window) continue;
     around.add(tr.from);
     around.add(tr.to);
     if (tr.first) around.add('CLOSED');
@@ -145,9 +139,9 @@ export function neighbourStates(transitions: readonly ModelTransition[], start: 
 }
 
 /** The verdict on one socket read as `os` during [start, end]. */
-export function socketVerdict(transitions: readonly ModelTransition[], os: TcpState, start: number, end: number, window: number, replay: ModelReplay): SocketComparison['verdict'] {
+export function socketVerdict(transitions: readonly ModelTransition[], os: TcpState, start: number, end: number, window: number, programLate = 0): SocketComparison['verdict'] {
   if (statesDuring(transitions, start, end).has(os)) return 'same';
-  return neighbourStates(transitions, start, end, window, replay).has(os) ? 'window' : 'differ';
+  return neighbourStates(transitions, start, end, window, programLate).has(os) ? 'window' : 'differ';
 }
 
 /**
@@ -179,6 +173,8 @@ const COMPARED_ERRNOS = ['EMFILE', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIME
 /** Compares a real run with the model's replay of it. */
 export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
   const window = transitionWindow(run.scenario.network.latency);
+  // the programs ran their actions this late at worst: what follows from them may come as late
+  const programLate = Math.round(Math.max(0, ...run.processes.map((p) => p.lateMs)) * 1000);
   const known = new Set(replay.transitions.keys());
   let ignoredRows = 0;
   const connections = { agreed: 0, compared: 0 };
@@ -213,7 +209,7 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
     for (const key of [...new Set([...osStates.keys(), ...modelStates.keys()])].sort()) {
       const os = osStates.get(key) ?? 'CLOSED';
       const model = modelStates.get(key) ?? 'CLOSED';
-      const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, sample.start, sample.end, window, replay);
+      const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, sample.start, sample.end, window, programLate);
       const tally = key.startsWith('L ') ? listeners : connections;
       tally.compared++;
       if (verdict !== 'differ') tally.agreed++;

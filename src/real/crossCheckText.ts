@@ -61,7 +61,10 @@ export function crossCheckText(result: RealCheckResult): string {
   lines.push(`programs: timers fired at worst ${latenessText(run)} late`);
   const sysctls = Object.entries(run.modelSysctls).map(([name, value]) => `${name.replace(/^net\.ipv4\./, '')}=${value}`);
   lines.push(`model: linux profile (TIME_WAIT ${result.replay.profile.timeWait / 1e6} s) with the ${run.netns === null ? "host's" : "namespace's"} ${sysctls.join(' ')}`);
-  lines.push(`window: a read within ±${check.windowUs / 1000} ms of a predicted transition (timer-driven ones up to 1/8 of the timer later) may show either neighbour state`);
+  const late = Math.max(0, ...run.processes.map((p) => p.lateMs));
+  lines.push(
+    `window: a read within ±${check.windowUs / 1000} ms of a predicted transition may show either neighbour state; the kernel may also be later by 1/8 of a kernel timer behind it (TIME_WAIT, FIN_WAIT_2, a retransmission) and by the programs' lateness (${late.toFixed(1)} ms)`,
+  );
   lines.push('');
   const width = Math.max(6, ...check.samples.map((s) => seconds(s.t).length));
   lines.push(`${'t'.padStart(width)}  ${'model'.padEnd(40)}  kernel`);
@@ -86,9 +89,8 @@ export function crossCheckText(result: RealCheckResult): string {
     for (const c of check.counts) lines.push(`  ${c.compared ? (c.ok ? '✓' : '✗') : '·'} ${c.what}: kernel ${c.os}, model ${c.model}${c.compared ? '' : ' (not compared)'}`);
   }
   const notes = [...run.notes];
-  const late = Math.max(0, ...run.processes.map((p) => p.lateMs));
   if (late > check.windowUs / 1000) {
-    notes.push(`the programs ran up to ${late.toFixed(1)} ms late, more than the ±${check.windowUs / 1000} ms window: a disagreement right after a program's action may be this machine's load, not the model`);
+    notes.push(`the programs' timers fired up to ${late.toFixed(1)} ms late (more than the ±${check.windowUs / 1000} ms window): this machine is loaded; the kernel was allowed to be that much later`);
   }
   if (check.ignoredRows > 0) notes.push(`${check.ignoredRows} kernel row(s) on the run's ports belong to no socket of this run (an earlier run's TIME_WAIT?); not compared`);
   const resets = run.processes.filter((p) => p.resetsOnClose > 0);

@@ -24,6 +24,13 @@ export interface ModelTransition {
   readonly timer: string | null;
   /** The socket did not exist before this transition (the first one it made). */
   readonly first: boolean;
+  /**
+   * How late the kernel may make it, microseconds: an eighth of the kernel timer behind it (the
+   * timer wheel's granularity; a retransmitted segment's timer is the time since its previous
+   * transmission, and the kernel's RTO is a few ms above the model's), for a transition made by
+   * TIME_WAIT's or FIN_WAIT_2's timer, or on a connection after a retransmission.
+   */
+  readonly slack: number;
 }
 
 /** The model's socket table at one real sample. */
@@ -95,6 +102,28 @@ export function modelReplay(run: RealRun): ModelReplay {
   const trace = world.trace();
   const keyOf = new Map<number, string>();
   for (const s of trace.sockets) keyOf.set(s.id, socketKey(s.role === 'listener' ? 'LISTEN' : 'ESTABLISHED', s.local, s.remote));
+  const connOf = new Map(trace.sockets.map((s) => [s.id, s.conn] as const));
+  // retransmissions per connection, each with an eighth of its timer: after one, the kernel's
+  // connection may run that much behind the model's
+  const lastSent = new Map<string, number>();
+  const retransmitted = new Map<number, { at: number; slack: number }[]>();
+  for (const e of trace.events) {
+    if (e.kind !== 'send') continue;
+    const segment = `${e.socket} ${e.segment.seq} ${e.segment.flags}`;
+    const previous = lastSent.get(segment);
+    const conn = connOf.get(e.socket) ?? -1;
+    if (e.retransmission && previous !== undefined && conn >= 0) {
+      const list = retransmitted.get(conn) ?? [];
+      list.push({ at: e.at, slack: Math.floor((e.at - previous) / 8) });
+      retransmitted.set(conn, list);
+    }
+    lastSent.set(segment, e.at);
+  }
+  const slackOf = (socket: number, at: number, timer: string | null): number => {
+    const timerSlack = timer === 'twoMsl' ? profile.timeWait / 8 : timer === 'finWait2' ? (profile.finTimeout ?? 0) / 8 : 0;
+    const after = (retransmitted.get(connOf.get(socket) ?? -1) ?? []).filter((r) => r.at <= at).map((r) => r.slack);
+    return Math.floor(Math.max(timerSlack, ...after));
+  };
   const transitions = new Map<string, ModelTransition[]>();
   const closedAt = new Map<string, number>();
   for (const event of trace.events) {
@@ -106,16 +135,10 @@ export function modelReplay(run: RealRun): ModelReplay {
     const key = keyOf.get(event.socket);
     if (key === undefined) continue;
     const list = transitions.get(key) ?? [];
-    list.push({
-      at: event.at,
-      from: event.from,
-      to: event.to,
-      timer: event.cause.by === 'timer' ? event.cause.timer : null,
-      first: list.length === 0,
-    });
+    const timer = event.cause.by === 'timer' ? event.cause.timer : null;
+    list.push({ at: event.at, from: event.from, to: event.to, timer, first: list.length === 0, slack: slackOf(event.socket, event.at, timer) });
     transitions.set(key, list);
   }
-  const connOf = new Map(trace.sockets.map((s) => [s.id, s.conn] as const));
   const emfileTrickConns: { conn: number; at: number }[] = [];
   const errorLog: Record<string, { errno: Errno; at: number }[]> = {};
   const acceptLog: Record<string, number[]> = {};

@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { LINUX } from '../../src/model/profile.js';
 import type { TcpState } from '../../src/model/states.js';
 import { crossCheck, socketVerdict, stateAt, statesDuring } from '../../src/real/crossCheck.js';
-import type { ModelReplay, ModelTransition } from '../../src/real/modelReplay.js';
+import { modelReplay, type ModelReplay, type ModelTransition } from '../../src/real/modelReplay.js';
+import { loadScenarioFile } from '../../src/scenario/index.js';
 import type { RealRun } from '../../src/real/realRun.js';
 import type { Scenario } from '../../src/scenario/types.js';
 
 const ms = 1000;
-const tr = (at: number, from: TcpState, to: TcpState, first = false, timer: string | null = null): ModelTransition => ({ at: at * ms, from, to, timer, first });
+const tr = (at: number, from: TcpState, to: TcpState, first = false, timer: string | null = null, slackMs = 0): ModelTransition => ({ at: at * ms, from, to, timer, first, slack: slackMs * ms });
 
 // a client end: connect at 100 ms, close at 300 ms, FIN_WAIT_2 at 340 ms, TIME_WAIT at 1 s
 const CLIENT: readonly ModelTransition[] = [
@@ -21,7 +22,7 @@ const CLIENT: readonly ModelTransition[] = [
   tr(300, 'ESTABLISHED', 'FIN_WAIT_1'),
   tr(340, 'FIN_WAIT_1', 'FIN_WAIT_2'),
   tr(1000, 'FIN_WAIT_2', 'TIME_WAIT'),
-  tr(61_000, 'TIME_WAIT', 'CLOSED', false, 'twoMsl'),
+  tr(61_000, 'TIME_WAIT', 'CLOSED', false, 'twoMsl', 7_500), // an eighth of 60 s
 ];
 
 const SCENARIO = { name: 'x', network: { latency: 50, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, processes: [] } as unknown as Scenario;
@@ -44,17 +45,26 @@ describe('the states of a model socket over an interval', () => {
   });
 
   it('a read that spans a transition agrees with either side of it, a read away from it only with its state', () => {
-    const replay = replayOf(new Map([['c', CLIENT]]), 0);
     const window = 20 * ms;
-    expect(socketVerdict(CLIENT, 'FIN_WAIT_2', 250 * ms, 400 * ms, window, replay)).toBe('same');
-    expect(socketVerdict(CLIENT, 'ESTABLISHED', 250 * ms, 400 * ms, window, replay)).toBe('same');
-    expect(socketVerdict(CLIENT, 'FIN_WAIT_2', 200 * ms, 210 * ms, window, replay)).toBe('differ');
-    expect(socketVerdict(CLIENT, 'ESTABLISHED', 500 * ms, 510 * ms, window, replay)).toBe('differ');
+    expect(socketVerdict(CLIENT, 'FIN_WAIT_2', 250 * ms, 400 * ms, window)).toBe('same');
+    expect(socketVerdict(CLIENT, 'ESTABLISHED', 250 * ms, 400 * ms, window)).toBe('same');
+    expect(socketVerdict(CLIENT, 'FIN_WAIT_2', 200 * ms, 210 * ms, window)).toBe('differ');
+    expect(socketVerdict(CLIENT, 'ESTABLISHED', 500 * ms, 510 * ms, window)).toBe('differ');
     // within the window of the close: the neighbour states
-    expect(socketVerdict(CLIENT, 'FIN_WAIT_1', 281 * ms, 290 * ms, window, replay)).toBe('window');
+    expect(socketVerdict(CLIENT, 'FIN_WAIT_1', 281 * ms, 290 * ms, window)).toBe('window');
     // a timer-driven transition may come up to 1/8 of its timer late: TIME_WAIT seen 7 s after 2MSL
-    expect(socketVerdict(CLIENT, 'TIME_WAIT', 68_000 * ms, 68_005 * ms, window, replay)).toBe('window');
-    expect(socketVerdict(CLIENT, 'TIME_WAIT', 69_000 * ms, 69_005 * ms, window, replay)).toBe('differ');
+    expect(socketVerdict(CLIENT, 'TIME_WAIT', 68_000 * ms, 68_005 * ms, window)).toBe('window');
+    expect(socketVerdict(CLIENT, 'TIME_WAIT', 69_000 * ms, 69_005 * ms, window)).toBe('differ');
+  });
+
+  it('the kernel may be as late as the programs were, never early', () => {
+    const window = 20 * ms;
+    // read 30–31 ms after the close at 300 ms, the kernel still ESTABLISHED: the client program
+    // closed late. Fine when its timers fired up to 28 ms late, not when they were punctual.
+    expect(socketVerdict(CLIENT, 'ESTABLISHED', 330 * ms, 331 * ms, window, 28 * ms)).toBe('window');
+    expect(socketVerdict(CLIENT, 'ESTABLISHED', 330 * ms, 331 * ms, window, 1 * ms)).toBe('differ');
+    // early is never excused: FIN_WAIT_2 30 ms before the ACK that makes it
+    expect(socketVerdict(CLIENT, 'FIN_WAIT_2', 290 * ms, 291 * ms, window, 28 * ms)).toBe('differ');
   });
 });
 
@@ -73,5 +83,22 @@ describe('crossCheck over read intervals', () => {
     // the same row read in an instant at the middle disagrees: the interval is what makes it agree
     const instant = { ...run, samples: [{ ...run.samples[0], start: 400 * ms, end: 400 * ms }] } as unknown as RealRun;
     expect(crossCheck(instant, replayOf(new Map([[key, early]]), 400 * ms)).ok).toBe(false);
+  });
+});
+
+describe('slack the model gives a transition', () => {
+  it('after a retransmission, an eighth of its timer (the kernel retransmits a few ms per RTO later)', () => {
+    // real-lost-fin: FIN at 450 ms dropped until 1 s; resends at 650 (probe), 850 (RTO 200 ms) and
+    // 1250 ms (RTO 400 ms), which gets through: the server's CLOSE_WAIT comes after a 400 ms timer
+    const scenario = loadScenarioFile('scenarios/real/lost-fin.yaml');
+    const sysctls = { 'net.ipv4.tcp_fin_timeout': 60, 'net.ipv4.tcp_syn_retries': 6, 'net.ipv4.tcp_synack_retries': 5, 'net.ipv4.tcp_orphan_retries': 0, 'net.ipv4.tcp_rfc1337': 0, 'net.ipv4.tcp_early_retrans': 3, 'net.ipv4.tcp_syn_linear_timeouts': 4, 'net.ipv4.tcp_rto_min_us': 200_000, 'net.ipv4.tcp_rto_max_ms': 120_000 };
+    const run = { scenario, samples: [], connections: new Map(), processes: [], modelSysctls: sysctls } as unknown as RealRun;
+    const replay = modelReplay(run);
+    const server = [...replay.transitions.entries()].find(([key]) => key.startsWith('127.0.0.1:7408>'))?.[1] ?? [];
+    const closeWait = server.find((t) => t.to === 'CLOSE_WAIT');
+    expect(closeWait?.at).toBeGreaterThan(1_240_000);
+    expect(closeWait?.slack).toBe(50_000);
+    // before any retransmission, none: the handshake's ESTABLISHED
+    expect(server.find((t) => t.to === 'ESTABLISHED')?.slack).toBe(0);
   });
 });

@@ -28,8 +28,8 @@ function process(name: string, extra: Partial<ProcessReport> = {}): ProcessRepor
 function fixture(kernelConn: (i: number) => TcpState, processes: readonly ProcessReport[], errorLog: ModelReplay['errorLog'] = {}, policy: 'posix' | 'libuv' = 'posix'): { run: RealRun; replay: ModelReplay } {
   const samples: RealSample[] = Array.from({ length: 10 }, (_, i) => ({ t: i * S, start: i * S, end: i * S + 2000, at: i * S + 1000, rows: [listenRow, connRow(kernelConn(i))], fds: {} }));
   const transitions = new Map<string, readonly ModelTransition[]>([
-    [LISTENER, [{ at: 0, from: 'CLOSED', to: 'LISTEN', timer: null, first: true }]],
-    [CONN, [{ at: 0, from: 'CLOSED', to: 'ESTABLISHED', timer: null, first: true }]],
+    [LISTENER, [{ at: 0, from: 'CLOSED', to: 'LISTEN', timer: null, first: true, slack: 0 }]],
+    [CONN, [{ at: 0, from: 'CLOSED', to: 'ESTABLISHED', timer: null, first: true, slack: 0 }]],
   ]);
   const states = new Map<string, TcpState>([
     [LISTENER, 'LISTEN'],
