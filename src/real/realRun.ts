@@ -70,7 +70,7 @@ export interface ProcessReport {
   readonly errors: Readonly<Record<string, number>>;
   /** Each error and when the program saw it, milliseconds since t0. */
   readonly errorLog: readonly { readonly code: string; readonly at: number }[];
-  /** How late the program's timers (sleeps, client starts, accept retries) fired at worst, ms. */
+  /** How late the program's timers (sleeps, client starts, accept retries, a 10 ms heartbeat) fired at worst, ms. */
   readonly lateMs: number;
   /** End-of-stream events (the peer's FIN reached the program). */
   readonly eofs: number;
