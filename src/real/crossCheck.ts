@@ -6,9 +6,10 @@
  * state is one the model's socket was in at some instant of [start, end] (`same`); or one of
  * the states around a predicted transition of that socket that falls within the window of the
  * read, [start − window, end + window] (`window`). The window is ±max(20 ms, 2 × the scenario's
- * latency): the programs run a few ms off the model's schedule. A transition made by a kernel
- * timer may also come late by an eighth of the timer's length (Linux's timer wheel files a 60 s
- * TIME_WAIT in 2 s buckets: it ends 60–62 s after it starts). Kernel timers are checked without
+ * latency): the programs run a few ms off the model's schedule. The kernel may also be later,
+ * never earlier, by a transition's slack (an eighth of the kernel timer behind it: Linux's timer
+ * wheel files a 60 s TIME_WAIT in 2 s buckets, and its RTO runs a few ms per doubling above the
+ * model's) and by how late the programs reported their timers. Kernel timers are checked without
  * waiting: the remaining TIME_WAIT / orphaned FIN_WAIT_2 time the kernel shows must be within
  * 1 s of the model's at some instant of the read.
  */
