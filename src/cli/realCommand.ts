@@ -3,12 +3,16 @@ import { parseArgs } from 'node:util';
 import { UnsafeAddressError } from '../real/addressGuard.js';
 import { crossCheckJson, crossCheckText } from '../real/crossCheckText.js';
 import { realCheck } from '../real/realCheck.js';
-import { RealModeError } from '../real/realRun.js';
+import { RunTimeoutError } from '../real/cleanup.js';
+import { RealModeError } from '../real/realModeError.js';
+import { CommandError } from '../real/runCommand.js';
+import { removeStaleRuns } from '../real/staleRuns.js';
 import { loadForCli } from './loadForCli.js';
 import { UsageError } from './usageError.js';
 
 /** Help text of `tcpsim real`. */
 export const REAL_HELP = `Usage: tcpsim real FILE [options]
+       tcpsim real --cleanup
 
 Run a scenario's programs on real node:net sockets on 127.0.0.1, read the
 kernel's TCP table (ss -tanHo, or /proc/net/tcp) at every sample time, run the
@@ -26,12 +30,19 @@ Options:
   --netns               run in a fresh network namespace (root): the scenario's
                         sysctls and fault windows (nftables drops) apply there
   --json                one JSON document on stdout
+  --cleanup             only remove what runs killed before their cleanup left
+                        (namespaces tcpsim-PID-N, nft tables, processes of runs
+                        whose PID is gone) and list it; every run does this first
   -h, --help            this help
 
-Only 127.0.0.0/8 and ::1 are ever used. Exit status: 0 when the kernel and the
-model agree on every socket at every sample, 1 when they disagree, 2 for a
-usage or scenario error (or an address real mode refuses), 3 when the run
-could not be made (not Linux, a program failed to start).`;
+Only 127.0.0.0/8 and ::1 are ever used. Before anything starts, real mode
+refuses (exit 2, at the line of the file) what the kernel cannot run: another
+profile than linux, a profile value no sysctl sets, a sysctl this kernel lacks
+or the model does not follow, a --time-scale that overflows a timer.
+Exit status: 0 when the kernel and the model agree on every socket at every
+sample, 1 when they disagree, 2 for a usage or scenario error (or an address
+or a setting real mode refuses), 3 when the run could not be made (not Linux,
+a program or a tool failed).`;
 
 /** Runs `tcpsim real`; returns the exit code. */
 export async function realCommand(argv: string[]): Promise<number> {
@@ -46,12 +57,17 @@ export async function realCommand(argv: string[]): Promise<number> {
       'time-scale': { type: 'string' },
       netns: { type: 'boolean' },
       json: { type: 'boolean' },
+      cleanup: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(`${REAL_HELP}\n`);
     return 0;
+  }
+  if (values.cleanup) {
+    if (positionals.length > 0) throw new UsageError('--cleanup takes no FILE: it only removes what earlier runs left behind');
+    return cleanupCommand();
   }
   const scaleText = values['time-scale'] ?? '1';
   const timeScale = Number(scaleText);
@@ -71,10 +87,20 @@ export async function realCommand(argv: string[]): Promise<number> {
       process.stderr.write(`tcpsim real: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof RealModeError) {
-      process.stderr.write(`tcpsim real: ${error.message}\n`);
+    if (error instanceof RealModeError || error instanceof CommandError || error instanceof RunTimeoutError) {
+      process.stderr.write(`tcpsim real: the run could not be made: ${error.message}\n`);
       return 3;
     }
     throw error;
   }
+}
+
+/** `tcpsim real --cleanup`: removes what dead runs left and lists it; 3 when something stayed. */
+async function cleanupCommand(): Promise<number> {
+  const report = await removeStaleRuns();
+  for (const line of report.removed) process.stdout.write(`removed ${line}\n`);
+  if (report.removed.length === 0) process.stdout.write('nothing left behind by earlier runs\n');
+  for (const line of report.skipped) process.stdout.write(`not looked at: ${line}\n`);
+  for (const line of report.failed) process.stderr.write(`tcpsim real --cleanup: could not remove ${line}\n`);
+  return report.failed.length === 0 ? 0 : 3;
 }

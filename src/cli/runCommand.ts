@@ -1,6 +1,7 @@
 /** `tcpsim run FILE`: simulate a scenario and print the samples, summary, diagnosis and verdicts. */
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
+import { ignoredSysctls } from '../model/sysctlProfile.js';
 import { simulate } from '../sim/simulate.js';
 import { runJson } from '../report/runJson.js';
 import { runText } from '../report/runText.js';
@@ -54,6 +55,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const scenario = loadForCli(positionals[0], values);
+  // the sysctls the model follows are profile values (model/sysctlProfile.ts); say which it does not
+  for (const s of ignoredSysctls(scenario.sysctls)) process.stderr.write(`note: the model ignores sysctl ${s.sysctl}: ${s.why}\n`);
   const started = performance.now();
   const progress = process.stderr.isTTY === true && !values.json;
   let lastProgress = started;

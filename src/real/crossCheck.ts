@@ -1,13 +1,17 @@
 /**
  * The comparison of a real run with the model, socket by socket and sample by sample. Pure.
  *
- * A socket agrees at a sample when the kernel's state equals the model's; or when the sample
- * falls within the window of a predicted transition of that socket and both states are among
- * the states around it ("either neighbour state"). The window is ±max(20 ms, 2 × the scenario's
- * latency); a transition made by a kernel timer may also come late by an eighth of the timer's
- * length (Linux's timer wheel files a 60 s TIME_WAIT in 2 s buckets: it ends 60–62 s after it
- * starts). Kernel timers are checked without waiting: the remaining TIME_WAIT / orphaned
- * FIN_WAIT_2 time that `ss -o` shows must be within 1 s of the model's.
+ * A read of the kernel's table takes time (it started at `start` and ended at `end`), and a row
+ * shows its socket at some instant in between. So a socket agrees at a sample when the kernel's
+ * state is one the model's socket was in at some instant of [start, end] (`same`); or one of
+ * the states around a predicted transition of that socket that falls within the window of the
+ * read, [start − window, end + window] (`window`). The window is ±max(20 ms, 2 × the scenario's
+ * latency): the programs run a few ms off the model's schedule. The kernel may also be later,
+ * never earlier, by a transition's slack (an eighth of the kernel timer behind it: Linux's timer
+ * wheel files a 60 s TIME_WAIT in 2 s buckets, and its RTO runs a few ms per doubling above the
+ * model's) and by how late the programs reported their timers. Kernel timers are checked without
+ * waiting: the remaining TIME_WAIT / orphaned FIN_WAIT_2 time the kernel shows must be within
+ * 1 s of the model's at some instant of the read.
  */
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { wheelBucket } from '../model/timerWheel.js';
@@ -26,8 +30,10 @@ export interface SocketComparison {
 
 /** One sample: histograms of both sides and every socket compared. */
 export interface SampleComparison {
-  /** Scenario time and actual time of the observation, microseconds. */
+  /** Scenario time, and when the kernel's table was read (start, end, middle), microseconds. */
   readonly t: number;
+  readonly start: number;
+  readonly end: number;
   readonly at: number;
   readonly os: Partial<Record<TcpState, number>>;
   readonly model: Partial<Record<TcpState, number>>;
@@ -50,7 +56,28 @@ export interface CountCheck {
   readonly what: string;
   readonly os: number;
   readonly model: number;
+  /** False for a count shown beside the others but not compared (the reason is in `what`). */
+  readonly compared: boolean;
   readonly ok: boolean;
+}
+
+/** How many checks of one kind agreed, of how many. */
+export interface Tally {
+  readonly agreed: number;
+  readonly compared: number;
+}
+
+/**
+ * The agreement kept apart by kind, so that easy checks cannot hide a wrong connection: the
+ * listener's row at every sample, kernel timers and end-of-run counts each have their own.
+ */
+export interface Tallies {
+  /** Connection sockets (every 4-tuple) at every sample: socket-samples. */
+  readonly connections: Tally;
+  /** Listening sockets at every sample. */
+  readonly listeners: Tally;
+  readonly timers: Tally;
+  readonly counts: Tally;
 }
 
 /** The whole comparison. */
@@ -62,9 +89,12 @@ export interface CrossCheck {
   readonly counts: readonly CountCheck[];
   /** Kernel rows on the run's ports that belong to no socket of this run (an earlier run's TIME_WAIT). */
   readonly ignoredRows: number;
+  /** Each kind of check on its own. */
+  readonly tallies: Tallies;
+  /** All kinds together. */
   readonly compared: number;
   readonly agreed: number;
-  /** agreed / compared (1 when nothing was compared). */
+  /** agreed / compared over all kinds (1 when nothing was compared); see `tallies` for each. */
   readonly agreement: number;
   readonly ok: boolean;
 }
@@ -77,23 +107,43 @@ export function transitionWindow(latencyUs: number): number {
   return Math.max(20_000, 2 * latencyUs);
 }
 
-function timerLength(tr: ModelTransition, replay: ModelReplay): number {
-  if (tr.timer === 'twoMsl') return replay.profile.timeWait;
-  if (tr.timer === 'finWait2') return replay.profile.finTimeout ?? 0;
-  return 0;
+/** The state of a model socket at `at`: the last transition's target, CLOSED before the first. */
+export function stateAt(transitions: readonly ModelTransition[], at: number): TcpState {
+  let state: TcpState = 'CLOSED';
+  for (const tr of transitions) {
+    if (tr.at > at) break;
+    state = tr.to;
+  }
+  return state;
 }
 
-/** States a socket may show at `at` because a predicted transition is that close. */
-export function neighbourStates(transitions: readonly ModelTransition[], at: number, window: number, replay: ModelReplay): Set<TcpState> {
+/** The states a model socket was in at some instant of [from, to]. */
+export function statesDuring(transitions: readonly ModelTransition[], from: number, to: number): Set<TcpState> {
+  const states = new Set<TcpState>([stateAt(transitions, from)]);
+  for (const tr of transitions) if (tr.at > from && tr.at <= to) states.add(tr.to);
+  return states;
+}
+
+/**
+ * States a socket may show during a read of [start, end] because a predicted transition is
+ * within `window` of it; a transition may also come late by its own slack (kernel timers) and
+ * by `programLate` (how late the programs' timers fired in this run), never early.
+ */
+export function neighbourStates(transitions: readonly ModelTransition[], start: number, end: number, window: number, programLate = 0): Set<TcpState> {
   const around = new Set<TcpState>();
   for (const tr of transitions) {
-    const late = tr.timer === null ? 0 : Math.floor(timerLength(tr, replay) / 8);
-    if (at < tr.at - window || at > tr.at + window + late) continue;
+    if (tr.at < start - window - tr.slack - programLate || tr.at > end + window) continue;
     around.add(tr.from);
     around.add(tr.to);
     if (tr.first) around.add('CLOSED');
   }
   return around;
+}
+
+/** The verdict on one socket read as `os` during [start, end]. */
+export function socketVerdict(transitions: readonly ModelTransition[], os: TcpState, start: number, end: number, window: number, programLate = 0): SocketComparison['verdict'] {
+  if (statesDuring(transitions, start, end).has(os)) return 'same';
+  return neighbourStates(transitions, start, end, window, programLate).has(os) ? 'window' : 'differ';
 }
 
 /**
@@ -120,15 +170,17 @@ function histogram(states: Iterable<TcpState>): Partial<Record<TcpState, number>
   return out;
 }
 
-const COMPARED_ERRNOS = ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'] as const;
+const COMPARED_ERRNOS = ['EMFILE', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'] as const;
 
 /** Compares a real run with the model's replay of it. */
 export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
   const window = transitionWindow(run.scenario.network.latency);
+  // the programs ran their actions this late at worst: what follows from them may come as late
+  const programLate = Math.round(Math.max(0, ...run.processes.map((p) => p.lateMs)) * 1000);
   const known = new Set(replay.transitions.keys());
   let ignoredRows = 0;
-  let compared = 0;
-  let agreed = 0;
+  const connections = { agreed: 0, compared: 0 };
+  const listeners = { agreed: 0, compared: 0 };
   const samples: SampleComparison[] = [];
   const timers: TimerCheck[] = [];
   run.samples.forEach((sample, i) => {
@@ -146,14 +198,17 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
       if (timer?.name === 'timewait' && (row.state === 'TIME_WAIT' || row.state === 'FIN_WAIT_2') && modelStates.get(key) === row.state) {
         const expiry = modelTimerExpiry(replay, key, row.state, sample.at);
         const modelMs = expiry === null ? null : (expiry - sample.at) / 1000;
-        // ss prints whole seconds from 10 s up (59.99 s is "59sec"); /proc counts 10 ms ticks
-        const resolution = run.observer === 'proc' ? 10 : timer.remainingMs >= 10_000 ? 1000 : 1;
-        // ss shows the time left until the timer's own expiry; the model's socket leaves the state
-        // when the timer wheel fires it, up to one bucket later (2.048 s for 60 s at HZ=250)
+        // /proc counts 10 ms ticks; the kernel's remaining time belongs to some instant of the read.
+        // It is the time left until the timer's own expiry; the model's socket leaves the state when
+        // the timer wheel fires it, up to one bucket later (2.048 s for 60 s at HZ=250)
+        const resolution = 10;
         const hz = replay.profile.hz;
         const length = row.state === 'TIME_WAIT' ? replay.profile.timeWait : (replay.profile.finTimeout ?? 0);
         const late = hz === null ? 0 : wheelBucket(length, hz) / 1000;
-        const ok = modelMs !== null && modelMs >= timer.remainingMs - TIMER_TOLERANCE_MS && modelMs <= timer.remainingMs + resolution + late + TIMER_TOLERANCE_MS;
+        const ok =
+          expiry !== null &&
+          (expiry - sample.end) / 1000 <= timer.remainingMs + resolution + late + TIMER_TOLERANCE_MS &&
+          (expiry - sample.start) / 1000 >= timer.remainingMs - TIMER_TOLERANCE_MS;
         timers.push({ t: sample.t, key, state: row.state, osMs: timer.remainingMs, modelMs, ok });
       }
     }
@@ -161,47 +216,52 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
     for (const key of [...new Set([...osStates.keys(), ...modelStates.keys()])].sort()) {
       const os = osStates.get(key) ?? 'CLOSED';
       const model = modelStates.get(key) ?? 'CLOSED';
-      let verdict: SocketComparison['verdict'] = 'same';
-      if (os !== model) {
-        const around = neighbourStates(replay.transitions.get(key) ?? [], sample.at, window, replay);
-        verdict = around.has(os) && around.has(model) ? 'window' : 'differ';
-      }
-      compared++;
-      if (verdict !== 'differ') agreed++;
+      const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, sample.start, sample.end, window, programLate);
+      const tally = key.startsWith('L ') ? listeners : connections;
+      tally.compared++;
+      if (verdict !== 'differ') tally.agreed++;
       sockets.push({ key, os, model, verdict });
     }
-    samples.push({ t: sample.t, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
+    samples.push({ t: sample.t, start: sample.start, end: sample.end, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
   });
-  for (const check of timers) {
-    compared++;
-    if (check.ok) agreed++;
-  }
 
+  // Counts up to the end of the last read: the model runs on past it (to learn pending timers),
+  // and a count changes at instants, so one within the window of the end may fall either side.
+  const cut = run.samples[run.samples.length - 1]?.end ?? 0;
+  const upTo = (times: readonly number[], t: number): number => times.filter((at) => at <= t).length;
+  const countCheck = (what: string, osTimesMs: readonly number[], modelTimes: readonly number[]): CountCheck => {
+    const os = upTo(osTimesMs.map((ms) => ms * 1000), cut);
+    return { what, os, model: upTo(modelTimes, cut), compared: true, ok: os >= upTo(modelTimes, cut - window) && os <= upTo(modelTimes, cut + window) };
+  };
   const counts: CountCheck[] = [];
   const last = run.samples[run.samples.length - 1];
   const lastModel = replay.snapshots[replay.snapshots.length - 1];
   for (const p of run.processes) {
     const spec = run.scenario.processes.find((q) => q.name === p.name);
-    if (spec?.server !== undefined) {
-      counts.push({ what: `connections ${p.name} accepted`, os: p.accepted, model: replay.accepted[p.name] ?? 0, ok: p.accepted === (replay.accepted[p.name] ?? 0) });
-    }
-    const trick = spec?.client === undefined ? [] : replay.emfileTrickConns;
+    const libuv = replay.scenario.processes.find((q) => q.name === p.name)?.acceptPolicy === 'libuv';
+    if (spec?.server !== undefined) counts.push(countCheck(`connections ${p.name} accepted`, p.acceptedAt, replay.acceptLog[p.name] ?? []));
+    // connections closed by uv__emfile_trick well before the end, whose client must have seen it
+    const trick = spec?.client === undefined ? [] : replay.emfileTrickConns.filter((c) => c.at <= cut - window).map((c) => c.conn);
     if (trick.length > 0) {
       // Each connection libuv accepts and closes at once reaches its client as RST if the client's
       // data got there before the close, else as FIN. On loopback that is a race decided in
       // microseconds (the model's link latency lets the data win), so per connection only "the
       // peer closed" is compared, and ECONNRESET is shown beside the end-of-stream count.
       const seen = trick.filter((c) => p.peerClosed.includes(c)).length;
-      counts.push({ what: `connections libuv closed at once (uv__emfile_trick) whose client ${p.name} saw RST or FIN`, os: seen, model: trick.length, ok: seen === trick.length });
+      counts.push({ what: `connections libuv closed at once (uv__emfile_trick) whose client ${p.name} saw RST or FIN`, os: seen, model: trick.length, compared: true, ok: seen === trick.length });
     }
+    const modelLog = replay.errorLog[p.name] ?? [];
     for (const errno of COMPARED_ERRNOS) {
-      const os = p.errors[errno] ?? 0;
-      const model = replay.errors[p.name]?.[errno] ?? 0;
+      const check = countCheck(
+        `${errno} seen by ${p.name}`,
+        p.errorLog.filter((e) => e.code === errno).map((e) => e.at),
+        modelLog.filter((e) => e.errno === errno).map((e) => e.at),
+      );
       if (errno === 'ECONNRESET' && trick.length > 0) {
-        counts.push({ what: `ECONNRESET seen by ${p.name} (not compared: RST or FIN after uv__emfile_trick is a loopback race; ${p.eofs} end-of-stream)`, os, model, ok: true });
-        continue;
-      }
-      if (os > 0 || model > 0) counts.push({ what: `${errno} seen by ${p.name}`, os, model, ok: os === model });
+        counts.push({ ...check, what: `ECONNRESET seen by ${p.name} (RST or FIN after uv__emfile_trick is a loopback race; ${p.eofs} end-of-stream)`, compared: false, ok: true });
+      } else if (errno === 'EMFILE' && libuv) {
+        if (check.model > 0) counts.push({ ...check, what: `EMFILE of ${p.name} (libuv hides it from the program: uv__emfile_trick)`, compared: false, ok: true });
+      } else if (check.os > 0 || check.model > 0) counts.push(check);
     }
     const osFds = last?.fds[p.name];
     const modelFds = lastModel?.fds[p.name];
@@ -210,19 +270,26 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
       // fds opened since the listener was up: the kernel's from /proc/PID/fd, the model's from its table
       const os = osFds - p.baselineFds;
       const model = modelFds - modelBaseline - (spec?.server === undefined ? 0 : 1);
-      counts.push({ what: `fds ${p.name} opened since start (limit ${p.limitedTo}; kernel ${osFds} in all)`, os, model, ok: os === model });
+      counts.push({ what: `fds ${p.name} opened since start (limit ${p.limitedTo}; kernel ${osFds} in all)`, os, model, compared: true, ok: os === model });
     }
   }
-  for (const check of counts) {
-    compared++;
-    if (check.ok) agreed++;
-  }
+  const comparedCounts = counts.filter((c) => c.compared);
+  const tallies: Tallies = {
+    connections,
+    listeners,
+    timers: { agreed: timers.filter((c) => c.ok).length, compared: timers.length },
+    counts: { agreed: comparedCounts.filter((c) => c.ok).length, compared: comparedCounts.length },
+  };
+  const all = Object.values(tallies);
+  const compared = all.reduce((n, t) => n + t.compared, 0);
+  const agreed = all.reduce((n, t) => n + t.agreed, 0);
   return {
     windowUs: window,
     samples,
     timers,
     counts,
     ignoredRows,
+    tallies,
     compared,
     agreed,
     agreement: compared === 0 ? 1 : agreed / compared,

@@ -4,7 +4,7 @@
  * counts, the notes (ports changed, checks skipped) and the agreement figure. Also the JSON form.
  */
 import type { TcpState } from '../model/states.js';
-import { STATE_ORDER, type CrossCheck } from './crossCheck.js';
+import { STATE_ORDER, type CrossCheck, type Tally } from './crossCheck.js';
 import type { RealCheckResult } from './realCheck.js';
 
 const SS_NAMES: Partial<Record<TcpState, string>> = {
@@ -25,10 +25,30 @@ function histogramText(h: Partial<Record<TcpState, number>>): string {
   return parts.length === 0 ? '—' : parts.join(', ');
 }
 
-/** Agreement as a percentage with one decimal, e.g. `100.0%`. */
+/** The observer line: what was read and how long reads took. */
+export function observerText(run: RealCheckResult['run']): string {
+  const { source, latency, lateMs } = run.observer;
+  return `${source} held open, ${latency.reads} reads, ${latency.medianMs.toFixed(1)} ms median, ${latency.maxMs.toFixed(1)} ms max (the latest began ${lateMs.toFixed(1)} ms after its time); each row is compared over its read's interval`;
+}
+
+/** How late the programs' timers fired at worst, per process. */
+export function latenessText(run: RealCheckResult['run']): string {
+  return run.processes.map((p) => `${p.name} ${p.lateMs.toFixed(1)} ms`).join(', ');
+}
+
+function tallyText(t: Tally): string {
+  return `${t.agreed}/${t.compared}`;
+}
+
+/**
+ * The agreement, kind by kind: `connections 40/40 socket-samples (100.0%), listener 20/20,
+ * timers 6/6, counts 2/2`. The percentage is the connections' alone, rounded down (80432/80444
+ * is 99.9%, never a misleading 100.0%).
+ */
 export function agreementText(check: CrossCheck): string {
-  // rounded down: 80432/80444 is 99.9%, never a misleading 100.0%
-  return `${(Math.floor(check.agreement * 1000) / 10).toFixed(1)}% (${check.agreed}/${check.compared})`;
+  const { connections, listeners, timers, counts } = check.tallies;
+  const percent = connections.compared === 0 ? 100 : Math.floor((connections.agreed / connections.compared) * 1000) / 10;
+  return `connections ${tallyText(connections)} socket-samples (${percent.toFixed(1)}%), listener ${tallyText(listeners)}, timers ${tallyText(timers)}, counts ${tallyText(counts)}`;
 }
 
 /** The human-readable report of a checked real run. */
@@ -36,9 +56,15 @@ export function crossCheckText(result: RealCheckResult): string {
   const { run, check } = result;
   const lines: string[] = [];
   const scale = result.timeScale === 1 ? '' : `, time scale ${result.timeScale}`;
-  lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, observed with ${run.observer === 'ss' ? 'ss -tanHo' : '/proc/net/tcp*'}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
-  lines.push(`model: linux profile from this machine's sysctls (tcp_fin_timeout ${run.tunables.finTimeoutS} s, TIME_WAIT ${result.replay.profile.timeWait / 1e6} s)`);
-  lines.push(`window: a sample within ±${check.windowUs / 1000} ms of a predicted transition (timer-driven ones up to 1/8 of the timer later) may show either neighbour state`);
+  lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
+  lines.push(`observer: ${observerText(run)}`);
+  lines.push(`programs: timers fired at worst ${latenessText(run)} late`);
+  const sysctls = Object.entries(run.modelSysctls).map(([name, value]) => `${name.replace(/^net\.ipv4\./, '')}=${value}`);
+  lines.push(`model: linux profile (TIME_WAIT ${result.replay.profile.timeWait / 1e6} s) with the ${run.netns === null ? "host's" : "namespace's"} ${sysctls.join(' ')}`);
+  const late = Math.max(0, ...run.processes.map((p) => p.lateMs));
+  lines.push(
+    `window: a read within ±${check.windowUs / 1000} ms of a predicted transition may show either neighbour state; the kernel may also be later by 1/8 of a kernel timer behind it (TIME_WAIT, FIN_WAIT_2, a retransmission) and by the programs' lateness (${late.toFixed(1)} ms)`,
+  );
   lines.push('');
   const width = Math.max(6, ...check.samples.map((s) => seconds(s.t).length));
   lines.push(`${'t'.padStart(width)}  ${'model'.padEnd(40)}  kernel`);
@@ -53,16 +79,19 @@ export function crossCheckText(result: RealCheckResult): string {
     const bad = check.timers.filter((c) => !c.ok);
     const worst = Math.max(...check.timers.map((c) => (c.modelMs === null ? Infinity : Math.abs(c.modelMs - c.osMs))));
     lines.push('');
-    lines.push(`kernel timers: ${check.timers.length} TIME_WAIT/FIN_WAIT_2 remaining times from ss -o, ${bad.length} off by more than 1 s (largest difference ${Number.isFinite(worst) ? `${(worst / 1000).toFixed(3)} s` : 'n/a'})`);
+    lines.push(`kernel timers: ${check.timers.length} TIME_WAIT/FIN_WAIT_2 remaining times, ${bad.length} off by more than 1 s (largest difference ${Number.isFinite(worst) ? `${(worst / 1000).toFixed(3)} s` : 'n/a'})`);
     for (const c of bad.slice(0, 10)) {
       lines.push(`  ✗ at ${seconds(c.t)} ${c.key} ${stateLabel(c.state)}: kernel ${c.osMs} ms, model ${c.modelMs === null ? 'no expiry' : `${Math.round(c.modelMs)} ms`}`);
     }
   }
   if (check.counts.length > 0) {
     lines.push('');
-    for (const c of check.counts) lines.push(`  ${c.ok ? '✓' : '✗'} ${c.what}: kernel ${c.os}, model ${c.model}`);
+    for (const c of check.counts) lines.push(`  ${c.compared ? (c.ok ? '✓' : '✗') : '·'} ${c.what}: kernel ${c.os}, model ${c.model}${c.compared ? '' : ' (not compared)'}`);
   }
   const notes = [...run.notes];
+  if (late > check.windowUs / 1000) {
+    notes.push(`the programs' timers fired up to ${late.toFixed(1)} ms late (more than the ±${check.windowUs / 1000} ms window): this machine is loaded; the kernel was allowed to be that much later`);
+  }
   if (check.ignoredRows > 0) notes.push(`${check.ignoredRows} kernel row(s) on the run's ports belong to no socket of this run (an earlier run's TIME_WAIT?); not compared`);
   const resets = run.processes.filter((p) => p.resetsOnClose > 0);
   for (const p of resets) notes.push(`${p.name}: ${p.resetsOnClose} close() issued as resetAndDestroy() because Node had read bytes the program had not consumed`);
@@ -75,31 +104,41 @@ export function crossCheckText(result: RealCheckResult): string {
   return lines.join('\n');
 }
 
-/** The machine-readable report of a checked real run. */
+const ms = (us: number): number => Math.round(us) / 1000;
+
+/**
+ * The machine-readable report of a checked real run. Every time in it is in milliseconds
+ * (`timeUnit: "ms"`): sample times and read intervals since the run's t0, timer values, the
+ * window, the observer's latencies, the wall time.
+ */
 export function crossCheckJson(result: RealCheckResult): unknown {
   const { run, check } = result;
   return {
     scenario: run.scenario.name,
+    timeUnit: 'ms',
     timeScale: result.timeScale,
     netns: run.netns,
     observer: run.observer,
     wallMs: run.wallMs,
     tunables: run.tunables,
-    windowMs: check.windowUs / 1000,
+    sysctls: run.modelSysctls,
+    windowMs: ms(check.windowUs),
+    ok: check.ok,
+    tallies: check.tallies,
     agreement: check.agreement,
     compared: check.compared,
     agreed: check.agreed,
-    ok: check.ok,
     connections: Object.fromEntries([...run.connections].map(([conn, local]) => [conn, local])),
     processes: run.processes,
     samples: check.samples.map((s) => ({
-      t: s.t / 1000,
-      at: s.at / 1000,
+      t: ms(s.t),
+      start: ms(s.start),
+      end: ms(s.end),
       model: s.model,
       kernel: s.os,
       disagreements: s.sockets.filter((x) => x.verdict === 'differ').map((x) => ({ socket: x.key, model: x.model, kernel: x.os })),
     })),
-    timers: check.timers,
+    timers: check.timers.map((c) => ({ ...c, t: ms(c.t) })),
     counts: check.counts,
     ignoredRows: check.ignoredRows,
     notes: run.notes,

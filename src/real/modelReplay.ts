@@ -4,15 +4,15 @@
  * local port the kernel chose, sampled at the instants the kernel's table was actually read,
  * then run on past the end so every pending kernel timer's expiry is known.
  */
-import { LINUX, type Profile } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
+import { overridesFromSysctls } from '../model/sysctlProfile.js';
 import type { TcpState } from '../model/states.js';
-import type { ProfileOverrides, Scenario } from '../scenario/types.js';
+import type { Scenario } from '../scenario/types.js';
 import { startPrograms } from '../sim/programs.js';
 import { buildWorld } from '../sim/simulate.js';
 import type { Errno } from '../sim/trace.js';
 import type { RealRun } from './realRun.js';
 import { socketKey } from './socketKey.js';
-import type { TcpTunables } from './sysctl.js';
 
 /** A state change of one model socket. */
 export interface ModelTransition {
@@ -24,6 +24,13 @@ export interface ModelTransition {
   readonly timer: string | null;
   /** The socket did not exist before this transition (the first one it made). */
   readonly first: boolean;
+  /**
+   * How late the kernel may make it, microseconds: an eighth of the kernel timer behind it (the
+   * timer wheel's granularity; a retransmitted segment's timer is the time since its previous
+   * transmission, and the kernel's RTO is a few ms above the model's), for a transition made by
+   * TIME_WAIT's or FIN_WAIT_2's timer, or on a connection after a retransmission.
+   */
+  readonly slack: number;
 }
 
 /** The model's socket table at one real sample. */
@@ -42,35 +49,24 @@ export interface ModelReplay {
   /** When the program closed each socket (its fd went away; an orphan's FIN_WAIT_2 timer starts no earlier). */
   readonly closedAt: ReadonlyMap<string, number>;
   readonly accepted: Readonly<Record<string, number>>;
-  /** Connections (model `conn`) a libuv server accepted and closed at once (uv__emfile_trick). */
-  readonly emfileTrickConns: readonly number[];
+  /** Connections (model `conn`) a libuv server accepted and closed at once (uv__emfile_trick), and when. */
+  readonly emfileTrickConns: readonly { readonly conn: number; readonly at: number }[];
   readonly errors: Readonly<Record<string, Readonly<Record<Errno, number>>>>;
+  /** When each process's calls failed, by errno (microseconds; the replay runs on past the real run's end). */
+  readonly errorLog: Readonly<Record<string, readonly { readonly errno: Errno; readonly at: number }[]>>;
+  /** When each server accepted a connection (microseconds). */
+  readonly acceptLog: Readonly<Record<string, readonly number[]>>;
 }
 
-/**
- * The linux profile's fields that this machine's sysctls decide (tail-loss probes:
- * tcp_early_retrans ≥ 3; linear SYN timeouts: tcp_syn_linear_timeouts, 0 before Linux 6.7).
- */
-export function overridesFromTunables(t: TcpTunables, earlyRetrans: number, synLinearTimeouts: number): ProfileOverrides {
-  const overrides: ProfileOverrides & { readonly tailLossProbe: boolean } = {
-    tailLossProbe: earlyRetrans >= 3,
-    synLinearTimeouts,
-    finTimeout: t.finTimeoutS * 1_000_000,
-    synRetries: t.synRetries,
-    synAckRetries: t.synAckRetries,
-    // tcp_orphan_retries = 0 means 8 in the kernel (tcp_orphan_retries())
-    finRetries: t.orphanRetries === 0 ? 8 : t.orphanRetries,
-    rstEndsTimeWait: !t.rfc1337,
-  };
-  return overrides;
-}
+const ERRNO_NAMES: ReadonlySet<string> = new Set<Errno>(['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN']);
 
-/** The scenario the model runs for a real run: linux profile from sysctls, calibrated fd baselines. */
+/** The scenario the model runs for a real run: linux profile with the kernel's sysctls, calibrated fd baselines. */
 export function modelScenario(run: RealRun): Scenario {
   return {
     ...run.scenario,
     profile: 'linux',
-    profileOverrides: overridesFromTunables(run.tunables, run.earlyRetrans, run.synLinearTimeouts),
+    // the kernel's own values of every sysctl the model follows, read back from the run's namespace
+    profileOverrides: overridesFromSysctls(run.modelSysctls),
     processes: run.scenario.processes.map((p) => {
       const report = run.processes.find((r) => r.name === p.name);
       if (report?.baselineFds == null || p.server === undefined) return p;
@@ -106,6 +102,28 @@ export function modelReplay(run: RealRun): ModelReplay {
   const trace = world.trace();
   const keyOf = new Map<number, string>();
   for (const s of trace.sockets) keyOf.set(s.id, socketKey(s.role === 'listener' ? 'LISTEN' : 'ESTABLISHED', s.local, s.remote));
+  const connOf = new Map(trace.sockets.map((s) => [s.id, s.conn] as const));
+  // retransmissions per connection, each with an eighth of its timer: after one, the kernel's
+  // connection may run that much behind the model's
+  const lastSent = new Map<string, number>();
+  const retransmitted = new Map<number, { at: number; slack: number }[]>();
+  for (const e of trace.events) {
+    if (e.kind !== 'send') continue;
+    const segment = `${e.socket} ${e.segment.seq} ${e.segment.flags}`;
+    const previous = lastSent.get(segment);
+    const conn = connOf.get(e.socket) ?? -1;
+    if (e.retransmission && previous !== undefined && conn >= 0) {
+      const list = retransmitted.get(conn) ?? [];
+      list.push({ at: e.at, slack: Math.floor((e.at - previous) / 8) });
+      retransmitted.set(conn, list);
+    }
+    lastSent.set(segment, e.at);
+  }
+  const slackOf = (socket: number, at: number, timer: string | null): number => {
+    const timerSlack = timer === 'twoMsl' ? profile.timeWait / 8 : timer === 'finWait2' ? (profile.finTimeout ?? 0) / 8 : 0;
+    const after = (retransmitted.get(connOf.get(socket) ?? -1) ?? []).filter((r) => r.at <= at).map((r) => r.slack);
+    return Math.floor(Math.max(timerSlack, ...after));
+  };
   const transitions = new Map<string, ModelTransition[]>();
   const closedAt = new Map<string, number>();
   for (const event of trace.events) {
@@ -117,19 +135,21 @@ export function modelReplay(run: RealRun): ModelReplay {
     const key = keyOf.get(event.socket);
     if (key === undefined) continue;
     const list = transitions.get(key) ?? [];
-    list.push({
-      at: event.at,
-      from: event.from,
-      to: event.to,
-      timer: event.cause.by === 'timer' ? event.cause.timer : null,
-      first: list.length === 0,
-    });
+    const timer = event.cause.by === 'timer' ? event.cause.timer : null;
+    list.push({ at: event.at, from: event.from, to: event.to, timer, first: list.length === 0, slack: slackOf(event.socket, event.at, timer) });
     transitions.set(key, list);
   }
-  const connOf = new Map(trace.sockets.map((s) => [s.id, s.conn] as const));
-  const emfileTrickConns = trace.events
-    .filter((e) => e.kind === 'call' && e.call === 'close' && e.result === 'emfile-trick' && e.socket !== null)
-    .map((e) => (e.kind === 'call' && e.socket !== null ? (connOf.get(e.socket) ?? -1) : -1));
+  const emfileTrickConns: { conn: number; at: number }[] = [];
+  const errorLog: Record<string, { errno: Errno; at: number }[]> = {};
+  const acceptLog: Record<string, number[]> = {};
+  for (const e of trace.events) {
+    // a failed call records its errno as the result (World.fail); uv__emfile_trick an 'error' event
+    if (e.kind === 'error') (errorLog[e.process] ??= []).push({ errno: e.errno, at: e.at });
+    if (e.kind !== 'call') continue;
+    if (ERRNO_NAMES.has(e.result)) (errorLog[e.process] ??= []).push({ errno: e.result as Errno, at: e.at });
+    else if (e.call === 'accept') (acceptLog[e.process] ??= []).push(e.at);
+    else if (e.call === 'close' && e.result === 'emfile-trick' && e.socket !== null) emfileTrickConns.push({ conn: connOf.get(e.socket) ?? -1, at: e.at });
+  }
   const errors: Record<string, Record<Errno, number>> = {};
   world.processNames().forEach((name, i) => (errors[name] = world.errors(i)));
   return {
@@ -139,6 +159,8 @@ export function modelReplay(run: RealRun): ModelReplay {
     transitions,
     closedAt,
     emfileTrickConns,
+    errorLog,
+    acceptLog,
     accepted: Object.fromEntries(scenario.processes.map((p) => [p.name, stats.accepted.get(p.name) ?? 0])),
     errors,
   };

@@ -21,6 +21,12 @@ export interface DropRule {
   readonly flagsExactly?: string | undefined;
   /** Percent of matching segments dropped, 1..100 (nft `numgen random mod 100 < N`). */
   readonly percent: number;
+  /**
+   * Drop at most this many matching segments, whenever the table is removed (nft `limit rate
+   * 1/hour burst N packets`: the first N match, later ones pass). A precise drop of the one
+   * segment the model drops cannot then take the next one, however late the removal comes.
+   */
+  readonly maxPackets?: number | undefined;
 }
 
 const FLAG_MATCH: Readonly<Record<DropMatch, string>> = {
@@ -43,11 +49,13 @@ function ruleLines(rule: DropRule): string[] {
     throw new Error(`not a set of TCP flags: ${rule.flagsExactly}`);
   }
   const flags = rule.flagsExactly === undefined ? FLAG_MATCH[rule.match] : ` tcp flags & (fin|syn|rst|psh|ack|urg) == ${rule.flagsExactly}`;
-  if (rule.port === undefined) return [`meta l4proto tcp${flags}${random} drop`];
+  if (rule.maxPackets !== undefined && (!Number.isInteger(rule.maxPackets) || rule.maxPackets < 1)) throw new Error(`maxPackets must be a positive integer, got ${rule.maxPackets}`);
+  const limit = rule.maxPackets === undefined ? '' : ` limit rate 1/hour burst ${rule.maxPackets} packets`;
+  if (rule.port === undefined) return [`meta l4proto tcp${flags}${random}${limit} drop`];
   if (!Number.isInteger(rule.port) || rule.port < 1 || rule.port > 65_535) throw new Error(`not a TCP port: ${rule.port}`);
-  if (rule.direction !== undefined) return [`tcp ${rule.direction} ${rule.port}${flags}${random} drop`];
+  if (rule.direction !== undefined) return [`tcp ${rule.direction} ${rule.port}${flags}${random}${limit} drop`];
   // One rule per direction: numgen is evaluated per rule, so each segment is tested once.
-  return [`tcp dport ${rule.port}${flags}${random} drop`, `tcp sport ${rule.port}${flags}${random} drop`];
+  return [`tcp dport ${rule.port}${flags}${random}${limit} drop`, `tcp sport ${rule.port}${flags}${random}${limit} drop`];
 }
 
 /** The `nft -f` script creating table `inet <table>` with an input-hook chain holding `rules`. */
@@ -63,6 +71,13 @@ export function nftDropScript(table: string, rules: readonly DropRule[]): string
     '}',
     '',
   ].join('\n');
+}
+
+/** The same table as one `nft` command line (`add table inet NAME { … }`), for `nft -i`. */
+export function nftDropCommand(table: string, rules: readonly DropRule[]): string {
+  assertTableName(table);
+  const body = ['type filter hook input priority filter; policy accept;', ...rules.flatMap(ruleLines).map((line) => `${line};`)].join(' ');
+  return `add table inet ${table} { chain input { ${body} }; }`;
 }
 
 /** A drop table in force; `remove()` ends the fault window (idempotent). */

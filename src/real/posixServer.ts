@@ -40,6 +40,17 @@ def send(message):
 def since():
     return int(time.time() * 1000 - t0[0])
 
+latest_late = [0.0]
+
+def sleep(seconds):
+    # like time.sleep, reporting a new worst lateness to the parent (protocol message 'late')
+    due = time.time() + seconds
+    time.sleep(seconds)
+    late = (time.time() - due) * 1000
+    if late > latest_late[0] + 0.5:
+        latest_late[0] = late
+        send({'ev': 'late', 'ms': round(late, 1), 'at': since()})
+
 def fail(code):
     send({'ev': 'error', 'conn': None, 'code': code, 'at': since()})
 
@@ -88,7 +99,7 @@ def task(s):
                 fail(errno.errorcode.get(e.errno, str(e.errno)))
                 return
         elif op == 'sleep':
-            time.sleep(step['duration'] / 1e6)
+            sleep(step['duration'] / 1e6)
         elif op == 'shutdown':
             try:
                 s.shutdown(socket.SHUT_WR)
@@ -129,10 +140,16 @@ def dispatch(s):
         busy[0] += 1
     threading.Thread(target=run, args=(s,), daemon=True).start()
 
+def heartbeat():
+    # a 10 ms timer whose lateness says how long this process waited to run (see programRunner.ts)
+    while True:
+        sleep(0.01)
+
 def stdin_reader():
     for line in sys.stdin.buffer:
         if line.startswith(b'go '):
             t0[0] = float(line[3:])
+            threading.Thread(target=heartbeat, daemon=True).start()
     os._exit(0)
 
 import resource
@@ -162,7 +179,7 @@ while True:
                 os._exit(0)
             if retry is None:
                 break
-            time.sleep(retry)
+            sleep(retry)
             continue
         raise
     send({'ev': 'accepted', 'at': since()})

@@ -5,7 +5,8 @@
  * nothing, or the wrong segment. For such a window, run the model first, see which segments it
  * drops, and drop exactly those in the kernel instead: a rule matching the dropped segment's
  * direction (to or from the fault's port), its exact control bits and whether it carries data,
- * in force over a wider window that contains no other segment of that kind in the model.
+ * in force over a wider window that contains no other segment of that kind in the model, and
+ * dropping one segment at most (so a window that closes late cannot take the next one).
  */
 import type { ProfileOverrides, Scenario } from '../scenario/types.js';
 import { startPrograms } from '../sim/programs.js';
@@ -87,7 +88,7 @@ export function preciseFault(scenario: Scenario, index: number, overrides: Profi
       };
     }
     if (data) return { ok: false, reason: `the model drops a data segment (${what}); nftables rules here match control bits, not payload` };
-    drops.push({ from, until, what, rule: { match: 'any', port, direction: toPort ? 'dport' : 'sport', flagsExactly: nftFlags(seg.flags), percent: 100 } });
+    drops.push({ from, until, what, rule: { match: 'any', port, direction: toPort ? 'dport' : 'sport', flagsExactly: nftFlags(seg.flags), percent: 100, maxPackets: 1 } });
   }
   return { ok: true, drops };
 }

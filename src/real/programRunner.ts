@@ -27,8 +27,42 @@ function sinceT0(): number {
   return Date.now() - t0;
 }
 
+/** The largest lateness of a timer of this program so far, ms; reported when it grows. */
+let latestLate = 0;
+
+/** Notes how late a timer due at `dueMs` (epoch ms) fired; says so to the parent when it is a new worst. */
+function fired(dueMs: number): void {
+  const late = performance.timeOrigin + performance.now() - dueMs;
+  if (late > latestLate + 0.5) {
+    latestLate = late;
+    send({ ev: 'late', ms: Math.round(late * 10) / 10, at: sinceT0() });
+  }
+}
+
+/** Period of the heartbeat timer, ms. */
+const HEARTBEAT_MS = 10;
+
+/**
+ * A timer every 10 ms whose lateness says how long this process waited to run: a program that
+ * reacts to a socket event (the peer's FIN, say) waits as long on a loaded machine, and that
+ * wait is not a timer of its own to measure.
+ */
+function heartbeat(): void {
+  const due = performance.timeOrigin + performance.now() + HEARTBEAT_MS;
+  setTimeout(() => {
+    fired(due);
+    heartbeat();
+  }, HEARTBEAT_MS);
+}
+
 function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  const due = performance.timeOrigin + performance.now() + Math.max(0, ms);
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      fired(due);
+      resolve();
+    }, Math.max(0, ms)),
+  );
 }
 
 /** One connection's socket with the program-side read buffer. */
@@ -213,6 +247,7 @@ function startClients(spec: RunnerSpec): void {
   for (let i = 0; i < client.connections; i++) {
     const offsetUs = client.start + Math.floor((client.ramp * i) / client.connections);
     setTimeout(() => {
+      fired(t0 + offsetUs / 1000);
       runTask(client.steps, spec, undefined, client.firstConn + i).then(
         () => {
           finished++;
@@ -247,6 +282,7 @@ function main(): void {
       } else if (line.startsWith('go ')) {
         t0 = Number(line.slice(3));
         startClients(spec);
+        heartbeat();
       }
     }
   });

@@ -1,12 +1,14 @@
 /**
- * The whole of real mode for one scenario: run it on the kernel (cleaning up however the run
- * ends), replay it in the model, compare. What `tcpsim real` and the CI suite call.
+ * The whole of real mode for one scenario: refuse what the kernel cannot run (before touching
+ * it), run it on the kernel (cleaning up however the run ends), replay it in the model, compare.
+ * What `tcpsim real` and the CI suite call.
  */
 import type { Scenario } from '../scenario/types.js';
 import { withCleanup } from './cleanup.js';
 import { crossCheck, type CrossCheck } from './crossCheck.js';
 import { modelReplay, type ModelReplay } from './modelReplay.js';
 import { realRun, type RealRun } from './realRun.js';
+import { locatedError, realPreflight } from './realPreflight.js';
 import { scaleScenario } from './scaleScenario.js';
 
 /** Options of a checked real run. */
@@ -32,6 +34,9 @@ export interface RealCheckResult {
 /** Runs `scenario` on real sockets and cross-checks it with the model. */
 export async function realCheck(scenario: Scenario, options: RealCheckOptions = {}): Promise<RealCheckResult> {
   const timeScale = options.timeScale ?? 1;
+  // refused before anything touches the kernel: no namespace, no process (realPreflight.ts)
+  const problems = realPreflight(scenario, { timeScale });
+  if (problems.length > 0) throw locatedError(scenario, problems);
   const scaled = scaleScenario(scenario, timeScale);
   const run = await withCleanup((registry) => realRun(scaled, registry, { netns: options.netns, log: options.log }), {
     timeoutMs: options.timeoutMs ?? scaled.sample.until / 1000 + 30_000,

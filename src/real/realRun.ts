@@ -2,22 +2,23 @@
  * Runs a scenario on real sockets: one program child per scenario process (node:net on
  * loopback, in a fresh namespace with `--netns`, under `prlimit --nofile` when the process has a
  * small fd limit), the scenario's sysctls and nft drop windows applied in the namespace, and the
- * kernel's TCP table read with `ss -tanHo` (or /proc/net/tcp*) at every sample time. Returns
+ * kernel's TCP table read by one long-lived observer (tableObserver.ts) at every sample time. Returns
  * what was observed; comparing with the model is `crossCheck`'s job.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { createServer } from 'node:net';
 import type { AcceptErrorAction, FaultSpec, Scenario, Step } from '../scenario/types.js';
 import { assertSafeAddress } from './addressGuard.js';
+import { RealModeError } from './realModeError.js';
 import type { CleanupRegistry } from './cleanup.js';
 import { countFds } from './fdCount.js';
 import { createNetns, netnsSupport } from './netns.js';
-import { addDropTable, type DropMatch, type DropTable } from './nftDrop.js';
+import type { DropMatch } from './nftDrop.js';
+import { openNftSession } from './nftSession.js';
 import { findPython, posixServerScript } from './posixServer.js';
-import { overridesFromTunables } from './modelReplay.js';
 import { NFT_MIN_WINDOW_US, preciseFault, type TimedDrop } from './preciseFaults.js';
-import { observeProcNetTcp } from './procNetTcp.js';
 import { spawnRunChild } from './runChild.js';
 import { runSyncQuiet } from './runCommand.js';
 import type { RunnerMessage, RunnerSpec, RunnerTarget } from './runnerProtocol.js';
@@ -25,8 +26,11 @@ import { GO_PREFIX, specLine } from './runnerProtocol.js';
 import { runnerScript } from './runnerScript.js';
 import { nftTablePrefix, runTagFor } from './runTag.js';
 import { rowTouchesPorts, type SocketRow } from './socketRow.js';
-import { observeSs } from './ssObserver.js';
-import { readSysctl, readTcpTunables, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
+import { removeStaleRuns } from './staleRuns.js';
+import { openTableObserver, type ReadLatency } from './tableObserver.js';
+import { MODELLED_SYSCTLS, overridesFromSysctls } from '../model/sysctlProfile.js';
+import { kernelSettings, settingText } from './kernelSettings.js';
+import { modelSysctlsFrom, parseTunables, readSysctlTexts, TUNABLE_KEYS, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
 
 /** How to run. */
 export interface RealRunOptions {
@@ -40,7 +44,10 @@ export interface RealRunOptions {
 export interface RealSample {
   /** The scenario's sample time. */
   readonly t: number;
-  /** When the table was actually read (midpoint of the ss call). */
+  /** When the read of the table started and ended: a row shows its socket at some instant between. */
+  readonly start: number;
+  readonly end: number;
+  /** The middle of the read (where the model's histogram is taken). */
   readonly at: number;
   readonly rows: readonly SocketRow[];
   /** Open fds of each process run under prlimit, counted from outside (/proc/PID/fd). */
@@ -57,8 +64,14 @@ export interface ProcessReport {
   /** fds open after listening, before any connection (limited processes only). */
   readonly baselineFds: number | null;
   readonly accepted: number;
+  /** When each connection was accepted, milliseconds since t0 (the child's clock). */
+  readonly acceptedAt: readonly number[];
   /** Errors the program saw, by code (ECONNRESET, EPIPE, ECONNREFUSED, ...). */
   readonly errors: Readonly<Record<string, number>>;
+  /** Each error and when the program saw it, milliseconds since t0. */
+  readonly errorLog: readonly { readonly code: string; readonly at: number }[];
+  /** How late the program's timers (sleeps, client starts, accept retries, a 10 ms heartbeat) fired at worst, ms. */
+  readonly lateMs: number;
   /** End-of-stream events (the peer's FIN reached the program). */
   readonly eofs: number;
   /** close() steps issued as resetAndDestroy() because Node held unconsumed bytes. */
@@ -74,11 +87,10 @@ export interface RealRun {
   readonly scenario: Scenario;
   readonly netns: string | null;
   readonly tunables: TcpTunables;
-  /** net.ipv4.tcp_early_retrans (3 or 4: tail-loss probes on). */
-  readonly earlyRetrans: number;
-  /** net.ipv4.tcp_syn_linear_timeouts (0 where the kernel has no such sysctl, before 6.7). */
-  readonly synLinearTimeouts: number;
-  readonly observer: 'ss' | 'proc';
+  /** Every sysctl the model follows, as the run's kernel had it (model/sysctlProfile.ts). */
+  readonly modelSysctls: Readonly<Record<string, number>>;
+  /** What the observer read, how long its reads took, and how late the latest-starting read began (ms). */
+  readonly observer: { readonly source: string; readonly latency: ReadLatency; readonly lateMs: number };
   /** Local endpoint of each client connection, by connection number (the model's `conn`). */
   readonly connections: ReadonlyMap<number, { readonly address: string; readonly port: number }>;
   readonly samples: readonly RealSample[];
@@ -89,10 +101,7 @@ export interface RealRun {
   readonly wallMs: number;
 }
 
-/** Thrown for a scenario real mode cannot run (not Linux, unsafe address, a child failing). */
-export class RealModeError extends Error {
-  override readonly name = 'RealModeError';
-}
+export { RealModeError } from './realModeError.js';
 
 const DROP_MATCH: Readonly<Record<FaultSpec['match'], DropMatch | undefined>> = { any: 'any', fin: 'fin', syn: 'syn', rst: 'rst', data: undefined };
 
@@ -105,6 +114,9 @@ export function checkScenarioAddresses(scenario: Scenario): void {
     }
   }
 }
+
+/** The nice value of a run's programs and observer, when this process may raise its priority (root). */
+export const RUN_NICE = -10;
 
 /** A process whose nofile is below this (the usual default soft limit) runs under prlimit. */
 export const SMALL_NOFILE = 1024;
@@ -172,6 +184,9 @@ interface Child {
   listeningPort: number | null;
   ready: boolean;
   accepted: number;
+  readonly acceptedAt: number[];
+  readonly errorLog: { code: string; at: number }[];
+  lateMs: number;
   eofs: number;
   resetsOnClose: number;
   readonly peerClosed: Set<number>;
@@ -188,6 +203,19 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   checkScenarioAddresses(scenario);
   const notes: string[] = [];
   const runTag = runTagFor();
+  // As root, the programs (which inherit it) and the observer run at nice -10: they sleep most
+  // of the time, and on a loaded machine a woken timer otherwise waits behind busy processes.
+  const priority = getPriority();
+  try {
+    setPriority(RUN_NICE);
+    registry.add(`scheduling priority ${RUN_NICE}`, () => setPriority(priority));
+  } catch {
+    notes.push(`programs and observer at normal priority (nice ${RUN_NICE} needs root): on a loaded machine they may run late`);
+  }
+  // what runs killed before their cleanup left (namespaces, nft tables, processes of dead pids)
+  const stale = await removeStaleRuns();
+  for (const line of stale.removed) notes.push(`removed what an earlier run left behind: ${line}`);
+  for (const line of stale.failed) notes.push(`could not remove what an earlier run left behind: ${line}`);
 
   let netns: string | null = null;
   if (options.netns === true) {
@@ -195,16 +223,20 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     if (support.ok) netns = (await createNetns(registry)).name;
     else notes.push(`--netns ${support.reason}; running in the host namespace`);
   }
-  const sysctlKeys = Object.keys(scenario.sysctls);
-  if (netns !== null) {
-    for (const [key, value] of Object.entries(scenario.sysctls)) await writeSysctlInNetns(netns, key, value);
-    if (sysctlKeys.length > 0) notes.push(`sysctls set in namespace ${netns}: ${sysctlKeys.map((k) => `${k}=${scenario.sysctls[k]}`).join(', ')}`);
-  } else if (sysctlKeys.length > 0) {
-    notes.push(`skipped: sysctls ${sysctlKeys.join(', ')} (applied only in a namespace: use --netns as root); the model uses this host's values`);
+  // the scenario's sysctls and the profile fields a sysctl decides (kernelSettings.ts)
+  const settings = kernelSettings(scenario);
+  if (settings.length > 0 && netns !== null) {
+    for (const s of settings) await writeSysctlInNetns(netns, s.sysctl, s.value);
+    notes.push(`set in namespace ${netns}: ${settings.map(settingText).join(', ')}`);
+  } else if (settings.length > 0) {
+    notes.push(`skipped: ${settings.map(settingText).join(', ')} (set only in a namespace: use --netns as root); the kernel and the model both run with this host's values`);
   }
   let faults = scenario.faults;
   if (faults.length > 0 && netns === null) {
     notes.push(`skipped: ${faults.length} fault window(s) (nftables drops need --netns as root); the model runs without them`);
+    faults = [];
+  } else if (faults.length > 0 && runSyncQuiet(['nft', '--version']).code !== 0) {
+    notes.push(`skipped: ${faults.length} fault window(s) (nftables drops need nft, which is not installed); the model runs without them`);
     faults = [];
   }
   const unsupported = faults.filter((f) => DROP_MATCH[f.match] === undefined);
@@ -212,9 +244,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     notes.push(`skipped: fault match "data" has no nftables rule here; the model runs without those windows`);
     faults = faults.filter((f) => DROP_MATCH[f.match] !== undefined);
   }
-  const tunables = await readTcpTunables(netns ?? undefined);
-  const earlyRetrans = await readSysctl('net.ipv4.tcp_early_retrans', netns ?? undefined).catch(() => 3);
-  const synLinearTimeouts = await readSysctl('net.ipv4.tcp_syn_linear_timeouts', netns ?? undefined).catch(() => 0);
+  const sysctlTexts = await readSysctlTexts([...Object.values(TUNABLE_KEYS), ...MODELLED_SYSCTLS.map((r) => r.sysctl)], netns ?? undefined);
+  const tunables = parseTunables(sysctlTexts);
+  const modelSysctls = modelSysctlsFrom(sysctlTexts);
 
   // Ports: the scenario's, or a free one when busy (only the host namespace can be busy).
   const hostAddress = new Map(scenario.hosts.map((h) => [h.name, h.address] as const));
@@ -295,7 +327,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       timedDrops.push({ from: fault.from, until: fault.until, what: `${fault.match}`, rule: { match, port: fault.port, percent: Math.max(1, Math.min(100, Math.round(fault.drop * 100))) } });
       return;
     }
-    const precise = preciseFault(asRun, i, overridesFromTunables(tunables, earlyRetrans, synLinearTimeouts));
+    const precise = preciseFault(asRun, i, overridesFromSysctls(modelSysctls));
     const span = `${fault.from / 1000}–${fault.until / 1000} ms`;
     if (!precise.ok) {
       throw new RealModeError(`fault window ${i + 1} (${span}, ${window / 1000} ms) is too narrow for nftables to hit on time, and cannot be made precise: ${precise.reason}`);
@@ -303,7 +335,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     for (const d of precise.drops) {
       timedDrops.push(d);
       notes.push(
-        `fault window ${i + 1} (${span}) is too narrow for nftables; the model drops ${d.what} in it, so the kernel drops exactly those from ${(d.from / 1000).toFixed(1)} to ${(d.until / 1000).toFixed(1)} ms (no other such segment in that span in the model)`,
+        `fault window ${i + 1} (${span}) is too narrow for nftables; the model drops ${d.what} in it, so the kernel drops exactly one of those, the first from ${(d.from / 1000).toFixed(1)} to ${(d.until / 1000).toFixed(1)} ms (no other such segment in that span in the model)`,
       );
     }
     if (precise.drops.length === 0) notes.push(`fault window ${i + 1} (${span}) drops nothing in the model; no rule applied`);
@@ -343,6 +375,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       listeningPort: null,
       ready: false,
       accepted: 0,
+      acceptedAt: [],
+      errorLog: [],
+      lateMs: 0,
       eofs: 0,
       resetsOnClose: 0,
       peerClosed: new Set(),
@@ -388,9 +423,11 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         break;
       case 'accepted':
         entry.accepted++;
+        entry.acceptedAt.push(message.at);
         break;
       case 'error':
         entry.errors[message.code] = (entry.errors[message.code] ?? 0) + 1;
+        entry.errorLog.push({ code: message.code, at: message.at });
         if (message.code === 'ECONNRESET' && message.conn !== null) entry.peerClosed.add(message.conn);
         break;
       case 'eof':
@@ -402,6 +439,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         break;
       case 'fatal':
         entry.fatal.push(message.message);
+        break;
+      case 'late':
+        entry.lateMs = Math.max(entry.lateMs, message.ms);
         break;
       case 'done':
         break;
@@ -428,41 +468,33 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid, entry.limitedTo);
   }
   const ports = [...new Set([...portMap.values()])];
+  const ipv6 = scenario.hosts.some((h) => h.address.includes(':'));
+  const observer = await openTableObserver(registry, { netns, runTag, ipv6 });
+  const nft = netns !== null && timedDrops.length > 0 ? openNftSession(registry, netns, runTag) : null;
   const t0 = Date.now() + 150;
   for (const entry of children) entry.child.stdin?.write(`${GO_PREFIX}${t0}\n`);
   log(`real run started: ${children.length} program(s), ports ${ports.join(', ')}${netns === null ? '' : `, namespace ${netns}`}`);
 
-  // Fault windows as nft drop tables on the input hook of the namespace.
+  // Fault windows as nft drop tables on the input hook of the namespace, through one nft -i.
   const tablePrefix = nftTablePrefix(runTag);
   const faultWork = timedDrops.map(async (drop, i) => {
-    if (netns === null) return;
+    if (nft === null) return;
+    const table = `${tablePrefix}_${i}`;
     await sleepUntil(t0 + drop.from / 1000, registry.signal);
-    const table: DropTable = await addDropTable(registry, netns, `${tablePrefix}_${Date.now() % 100_000}_${i}`, [drop.rule]);
+    nft.add(table, [drop.rule]);
     await sleepUntil(t0 + drop.until / 1000, registry.signal);
-    table.remove();
+    nft.remove(table);
   });
   const faultsDone = Promise.all(faultWork);
   faultsDone.catch(() => undefined);
 
-  let observer: 'ss' | 'proc' = runSyncQuiet(['ss', '-V']).code === 0 ? 'ss' : 'proc';
-  if (observer === 'proc') notes.push('ss (iproute2) not found: reading /proc/net/tcp and tcp6 (timers at 10 ms resolution)');
   const portSet = new Set(ports);
   const samples: RealSample[] = [];
+  let readLateMs = 0;
   for (const t of sampleTimes(asRun)) {
     await sleepUntil(t0 + t / 1000, registry.signal);
-    const before = performance.now();
-    const beforeEpoch = Date.now();
-    let rows: SocketRow[];
-    if (observer === 'ss') {
-      try {
-        rows = await observeSs({ ports, netns: netns ?? undefined });
-      } catch (error) {
-        notes.push(`ss failed (${error instanceof Error ? error.message : String(error)}); using /proc/net/tcp from now on`);
-        observer = 'proc';
-        rows = await observeProcNetTcp({ ports, netns: netns ?? undefined });
-      }
-    } else rows = await observeProcNetTcp({ ports, netns: netns ?? undefined });
-    const took = performance.now() - before;
+    const read = observer.read();
+    readLateMs = Math.max(readLateMs, read.startMs - (t0 + t / 1000));
     const fds: Record<string, number> = {};
     for (const entry of children) {
       const pid = entry.child.pid;
@@ -474,18 +506,22 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         }
       }
     }
-    const at = Math.round((beforeEpoch + took / 2 - t0) * 1000);
-    samples.push({ t, at, rows: rows.filter((row) => rowTouchesPorts(row, portSet)), fds });
+    const start = Math.round((read.startMs - t0) * 1000);
+    const end = Math.round((read.endMs - t0) * 1000);
+    samples.push({ t, start, end, at: Math.round((start + end) / 2), rows: read.rows.filter((row) => rowTouchesPorts(row, portSet)), fds });
   }
+  // let the children's last messages (an error seen just before the last read) reach us
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const nftErrors = nft === null ? '' : nft.errors;
+  if (nftErrors !== '') throw new RealModeError(`nft refused a fault window's rule in ${netns ?? ''}: ${nftErrors}`);
   const fatal = children.flatMap((c) => c.fatal.map((f) => `${c.name}: ${f}`));
   if (fatal.length > 0) notes.push(`program errors: ${fatal.join('; ')}`);
   return {
     scenario: asRun,
     netns,
     tunables,
-    earlyRetrans,
-    synLinearTimeouts,
-    observer,
+    modelSysctls,
+    observer: { source: observer.source, latency: observer.latency(), lateMs: Math.round(readLateMs * 10) / 10 },
     connections,
     samples,
     processes: children.map((c) => ({
@@ -494,7 +530,10 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       runtime: c.runtime,
       baselineFds: c.baselineFds,
       accepted: c.accepted,
+      acceptedAt: [...c.acceptedAt],
       errors: { ...c.errors },
+      errorLog: [...c.errorLog],
+      lateMs: c.lateMs,
       eofs: c.eofs,
       resetsOnClose: c.resetsOnClose,
       peerClosed: [...c.peerClosed].sort((a, b) => a - b),

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { killProcessGroup, type CleanupRegistry } from './cleanup.js';
 import type { Argv } from './runCommand.js';
 import { withNetns } from './runCommand.js';
+import { RealModeError } from './realModeError.js';
 import { RUN_TAG_ENV } from './runTag.js';
 
 /** How to start a run's child. */
@@ -27,7 +28,7 @@ export function spawnRunChild(registry: CleanupRegistry, argv: Argv, options: Ru
   const pid = child.pid;
   if (pid === undefined) {
     child.on('error', () => undefined);
-    throw new Error(`could not start ${argv.join(' ')}`);
+    throw new RealModeError(`could not start ${argv.join(' ')}`);
   }
   // Stays registered after the leader exits: members of its group may live on.
   registry.add(`process group ${pid} (${argv[0]})`, () => killProcessGroup(pid, 'SIGKILL'));

@@ -59,14 +59,20 @@ export function runCommand(argv: Argv, options: CommandOptions = {}): Promise<Co
   });
 }
 
-/** Runs `argv` and returns stdout; rejects with the command line and stderr when it fails. */
+/** A command real mode needed failed (the machine, not the scenario): `tcpsim real` exits 3. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+
+  constructor(shown: string, result: CommandResult) {
+    const why = result.signal !== null ? `killed by ${result.signal}` : `exit ${String(result.code)}`;
+    super(`${shown}: ${why}: ${result.stderr.trim()}`);
+  }
+}
+
+/** Runs `argv` and returns stdout; rejects with a CommandError (command line and stderr) when it fails. */
 export async function runChecked(argv: Argv, options: CommandOptions = {}): Promise<string> {
   const result = await runCommand(argv, options);
-  if (result.code !== 0) {
-    const shown = withNetns(argv, options.netns).join(' ');
-    const why = result.signal !== null ? `killed by ${result.signal}` : `exit ${String(result.code)}`;
-    throw new Error(`${shown}: ${why}: ${result.stderr.trim()}`);
-  }
+  if (result.code !== 0) throw new CommandError(withNetns(argv, options.netns).join(' '), result);
   return result.stdout;
 }
 

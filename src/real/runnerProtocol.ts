@@ -44,6 +44,8 @@ export type RunnerMessage =
   | { readonly ev: 'error'; readonly conn: number | null; readonly code: string; readonly at: number }
   | { readonly ev: 'eof'; readonly conn: number | null; readonly at: number }
   | { readonly ev: 'reset-on-close'; readonly conn: number | null; readonly unread: number; readonly at: number }
+  /** A timer of the program (a sleep step, a client's start, its 10 ms heartbeat) fired this late, its worst so far. */
+  | { readonly ev: 'late'; readonly ms: number; readonly at: number }
   | { readonly ev: 'done' }
   | { readonly ev: 'fatal'; readonly message: string };
 

@@ -3,7 +3,8 @@
  * can be parameterised with; and writing tunables inside a run's namespace (never the host's).
  */
 import { readFile } from 'node:fs/promises';
-import { runChecked } from './runCommand.js';
+import { MODELLED_SYSCTLS } from '../model/sysctlProfile.js';
+import { CommandError, runChecked, runCommand } from './runCommand.js';
 
 /** The tunables that decide how a Linux close handshake behaves. */
 export interface TcpTunables {
@@ -76,15 +77,52 @@ export function parseTunables(values: Readonly<Record<string, string>>): TcpTuna
   };
 }
 
+/**
+ * The text of each of `keys` in this process's namespace, or in namespace `netns` (one
+ * `grep -H` there for all of them); keys the kernel does not have are left out.
+ */
+export async function readSysctlTexts(keys: readonly string[], netns?: string): Promise<Record<string, string>> {
+  const byPath = new Map(keys.map((key) => [sysctlPath(key), key] as const));
+  const out: Record<string, string> = {};
+  if (netns === undefined) {
+    for (const [path, key] of byPath) {
+      try {
+        out[key] = await readFile(path, 'utf8');
+      } catch {
+        // no such sysctl on this kernel
+      }
+    }
+    return out;
+  }
+  // -s: a missing file is no error message; grep exits 2 then, but prints the others
+  const result = await runCommand(['grep', '-s', '-H', '', ...byPath.keys()], { netns });
+  if (result.code !== 0 && result.code !== 2) throw new CommandError(`ip netns exec ${netns} grep -H … /proc/sys/…`, result);
+  for (const line of result.stdout.split('\n')) {
+    const colon = line.indexOf(':');
+    const key = byPath.get(line.slice(0, colon));
+    if (colon > 0 && key !== undefined) out[key] = line.slice(colon + 1);
+  }
+  return out;
+}
+
 /** Reads the tunables of this process's namespace, or of namespace `netns`. */
 export async function readTcpTunables(netns?: string): Promise<TcpTunables> {
-  const keys = Object.values(TUNABLE_KEYS);
-  const texts = await Promise.all(
-    keys.map((key) =>
-      netns === undefined ? readFile(sysctlPath(key), 'utf8') : runChecked(['cat', sysctlPath(key)], { netns }),
-    ),
-  );
-  return parseTunables(Object.fromEntries(keys.map((key, i) => [key, texts[i] ?? ''])));
+  return parseTunables(await readSysctlTexts(Object.values(TUNABLE_KEYS), netns));
+}
+
+/**
+ * The value of every sysctl the model follows (model/sysctlProfile.ts), from their texts; one
+ * this kernel lacks takes the value the kernel behaves like without it (`absent`).
+ */
+export function modelSysctlsFrom(texts: Readonly<Record<string, string>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of MODELLED_SYSCTLS) {
+    const text = texts[row.sysctl];
+    if (text !== undefined) out[row.sysctl] = integers(row.sysctl, text)[0] ?? 0;
+    else if (row.absent !== undefined) out[row.sysctl] = row.absent;
+    else throw new Error(`this kernel has no ${row.sysctl}, which the model needs`);
+  }
+  return out;
 }
 
 /** Reads one integer sysctl (first value) of this namespace or of `netns`. */

@@ -32,6 +32,7 @@ import { formatDuration, tryParseDuration } from './duration.js';
 import { didYouMean } from './suggest.js';
 import { DURATION_PHRASE } from './schema.js';
 import { RUNTIMES, type RuntimeDefaults } from './runtimes.js';
+import { overridesFromSysctls, sysctlRow } from '../model/sysctlProfile.js';
 
 /** The defaults an author may leave out (documented in docs/scenario-format.md). */
 export const DEFAULTS = {
@@ -109,7 +110,7 @@ class Resolver {
     this.connectTargets(doc, processes);
     const expectations = this.expectations(doc, processes, sample);
     const faults = this.faults(doc, sample.until);
-    const sysctls = this.sysctls(doc);
+    const sysctls = this.sysctls(doc, profileOverrides);
     const network: NetworkSpec = {
       latency: this.duration(doc.network?.latency, ['network', 'latency'], DEFAULTS.latency),
       jitter: this.duration(doc.network?.jitter, ['network', 'jitter'], 0),
@@ -524,17 +525,39 @@ class Resolver {
     });
   }
 
-  private sysctls(doc: ScenarioDocument): Record<string, number> {
+  private sysctls(doc: ScenarioDocument, overrides: ProfileOverrides): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [key, value] of Object.entries(doc.sysctls ?? {})) {
       if (!/^[a-z0-9_]+(?:\.[a-z0-9_-]+)+$/.test(key)) {
         this.fail(['sysctls', key], 'a sysctl name such as net.ipv4.tcp_fin_timeout', JSON.stringify(key), key.includes('/') ? `write ${key.replace(/^\/?proc\/sys\//, '').replace(/\//g, '.')}` : undefined, 'key');
       }
+      const row = sysctlRow(key);
+      if (!Number.isInteger(value)) this.fail(['sysctls', key], 'an integer (sysctls are whole numbers)', String(value));
+      else if (row !== undefined && (value < row.min || value > row.max)) {
+        this.fail(['sysctls', key], `${row.unit}, ${big(row.min)}…${big(row.max)} (${row.meaning})`, String(value));
+      } else if (row?.field != null) this.sysctlAgainstProfile(key, value, row.field, overrides);
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
+
+  /** A sysctl and the profile field it decides must not say different things (sysctlProfile.ts). */
+  private sysctlAgainstProfile(key: string, value: number, field: keyof ProfileOverrides, overrides: ProfileOverrides): void {
+    const written = overrides[field];
+    if (written === undefined) return;
+    const implied = overridesFromSysctls({ [key]: value })[field];
+    if (implied === written) return;
+    const show = (v: unknown): string => (typeof v === 'number' && DURATION_FIELDS.has(field) ? formatDuration(v) : v === null ? 'never' : String(v));
+    this.fail(
+      ['sysctls', key],
+      `the same setting as profile.${field} (${show(written)}, at ${this.index.where(['profile', field])})`,
+      `${value}, which means ${field} ${show(implied)}`,
+      `set it in one place: both decide the model's ${field} (and the kernel's ${key} in real mode)`,
+    );
+  }
 }
+
+const DURATION_FIELDS: ReadonlySet<string> = new Set(['timeWait', 'finTimeout', 'synRto', 'rto', 'rtoMax', 'delAck']);
 
 function describeKeys(e: object): string {
   const keys = Object.keys(e);

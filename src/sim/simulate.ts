@@ -4,6 +4,7 @@
  */
 import { resolveProfile, type Profile } from '../model/profile.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
+import { overridesFromSysctls } from '../model/sysctlProfile.js';
 import type { Bound, Expectation, Scenario } from '../scenario/types.js';
 import { startPrograms, type ProgramStats } from './programs.js';
 import type { Errno } from './trace.js';
@@ -65,7 +66,9 @@ export interface SimulateOptions {
 
 /** Builds the World a scenario describes, without running it. */
 export function buildWorld(scenario: Scenario, options: SimulateOptions = {}): { world: World; processIndex: Map<string, number> } {
-  const profile = resolveProfile(scenario.profile, scenario.profileOverrides);
+  // the scenario's sysctls are profile values too (model/sysctlProfile.ts); explicit overrides,
+  // which the loader keeps from contradicting them, come last
+  const profile = resolveProfile(scenario.profile, { ...overridesFromSysctls(scenario.sysctls), ...scenario.profileOverrides });
   const world = new World({
     profile,
     seed: scenario.seed,

@@ -3,6 +3,9 @@
  * loopback; --netns ones in a fresh namespace) and must agree 100% with the model, socket by
  * socket at every sample, kernel timers within 1 s, end-of-run counts equal.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { realCheck, type RealCheckResult } from '../../src/real/realCheck.js';
 import { crossCheckText } from '../../src/real/crossCheckText.js';
@@ -70,6 +73,21 @@ describe.skipIf(skipOs)(`real sockets in a namespace${osSkipReason === undefined
     expect(result.run.tunables.finTimeoutS).toBe(2);
     expect(result.check.samples.some((s) => s.os.FIN_WAIT_2 === 1)).toBe(true);
     expect(lastOs(result)).toEqual({ LISTEN: 1, CLOSE_WAIT: 1 });
+  }, 20_000);
+
+  it('a profile field a sysctl decides is written in the namespace: profile.finTimeout 2s runs as tcp_fin_timeout=2', async () => {
+    const yaml = readFileSync('scenarios/real/orphan-fin-wait-2.yaml', 'utf8').replace('sysctls: { net.ipv4.tcp_fin_timeout: 2 }', 'profile: { finTimeout: 2s }');
+    const dir = mkdtempSync(join(tmpdir(), 'tcpsim-profile-'));
+    try {
+      writeFileSync(join(dir, 'orphan.yaml'), yaml);
+      const result = await realCheck(loadScenarioFile(join(dir, 'orphan.yaml')), { netns: true, processHooks: false });
+      if (!result.check.ok) throw new Error(crossCheckText(result));
+      expect(result.run.notes).toContain(`set in namespace ${result.run.netns ?? ''}: tcp_fin_timeout=2 (profile.finTimeout)`);
+      expect(result.run.modelSysctls['net.ipv4.tcp_fin_timeout']).toBe(2);
+      expect(lastOs(result)).toEqual({ LISTEN: 1, CLOSE_WAIT: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 20_000);
 
   it('a lost FIN is retransmitted (probe, then RTO backoff) and ACKed once the drops stop', async () => {

@@ -9,12 +9,13 @@ import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Transpiles src/real, src/model/states.ts and `entry` (repo-relative) into a temp dir; returns the entry's .js path and a remover. */
+/** Transpiles src/real, src/model/states.ts and sysctlProfile.ts and `entry` (repo-relative) into a temp dir; returns the entry's .js path and a remover. */
 export function transpileForChild(entry: string): { readonly script: string; readonly remove: () => void } {
   const out = mkdtempSync(join(tmpdir(), 'tcpsim-child-'));
   const sources = [
     ...readdirSync(join(ROOT, 'src/real')).filter((f) => f.endsWith('.ts')).map((f) => `src/real/${f}`),
     'src/model/states.ts',
+    'src/model/sysctlProfile.ts',
     entry,
   ];
   for (const source of sources) {

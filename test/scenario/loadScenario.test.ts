@@ -106,7 +106,7 @@ processes:
   server: { host: b, listen: 8888, onConnection: [ { read: line }, shutdown, { read: eof }, close ] }
   client: { host: a, connections: 10, start: 1s, ramp: 1m30s, steps: [ { connect: server }, { sleep: 1.5ms }, exit ] }
 sample: { every: 1s, until: 10m }
-sysctls: { net.ipv4.tcp_fin_timeout: 2 }
+sysctls: { net.ipv4.tcp_syn_retries: 2 }
 faults:
   - { match: fin, port: 8888, until: 3s }
   - { match: any, from: 1m, drop: 10% }
@@ -121,7 +121,7 @@ expect:
     expect(s.processes.map((p) => p.host)).toEqual(['b', 'a']);
     expect(s.processes[1]?.client).toMatchObject({ start: 1_000_000, ramp: 90_000_000 });
     expect(s.processes[1]?.client?.steps[1]).toEqual({ op: 'sleep', duration: 1500 });
-    expect(s.sysctls).toEqual({ 'net.ipv4.tcp_fin_timeout': 2 });
+    expect(s.sysctls).toEqual({ 'net.ipv4.tcp_syn_retries': 2 });
     expect(s.faults).toEqual([
       { match: 'fin', port: 8888, from: 0, until: 3_000_000, drop: 1 },
       { match: 'any', from: 60_000_000, until: 600_000_000, drop: 0.1 },
