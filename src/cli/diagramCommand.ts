@@ -1,5 +1,5 @@
 /** `tcpsim diagram`: the endpoint state diagram generated from the xstate machine. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './parseFlags.js';
 import { endpointGraph } from '../model/endpointGraph.js';
 import { featuresOf, resolveProfile } from '../model/profile.js';
 import { dotStateDiagram } from '../report/dot.js';
@@ -21,18 +21,18 @@ Options:
 
 /** Runs `tcpsim diagram`; returns the exit code. */
 export function diagramCommand(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: { profile: { type: 'string', default: 'linux' }, format: { type: 'string', default: 'mermaid' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseFlags('diagram', argv, { profile: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     process.stdout.write(`${DIAGRAM_HELP}\n`);
     return 0;
   }
-  if (values.profile !== 'linux' && values.profile !== 'rfc9293') throw new UsageError(`--profile: expected linux or rfc9293, found "${values.profile}"`);
-  const graph = endpointGraph(featuresOf(resolveProfile(values.profile)));
-  if (values.format === 'mermaid') process.stdout.write(withNewline(mermaidStateDiagram(graph)));
-  else if (values.format === 'dot') process.stdout.write(withNewline(dotStateDiagram(graph, `tcp_${values.profile}`)));
-  else throw new UsageError(`--format: expected mermaid or dot, found "${values.format}"`);
+  if (positionals.length > 0) throw new UsageError(`tcpsim diagram takes no scenario (found "${positionals[0] ?? ''}"); it draws the model itself`);
+  const profile = values.profile ?? 'linux';
+  const format = values.format ?? 'mermaid';
+  if (profile !== 'linux' && profile !== 'rfc9293') throw new UsageError(`--profile: expected linux or rfc9293, found "${profile}"`);
+  if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format: expected mermaid or dot, found "${format}"`);
+  const graph = endpointGraph(featuresOf(resolveProfile(profile)));
+  if (format === 'mermaid') process.stdout.write(withNewline(mermaidStateDiagram(graph)));
+  else process.stdout.write(withNewline(dotStateDiagram(graph, `tcp_${profile}`)));
   return 0;
 }
