@@ -1,35 +1,29 @@
 /**
  * The plain-language diagnosis of a run: which program leaks CLOSE_WAIT, what each leaked
  * connection costs, when the fd limit was reached and what followed, why FIN_WAIT_2 and
- * TIME_WAIT appear and fade. Reads only the result and the scenario.
+ * TIME_WAIT appear and fade, and which client ran out of ephemeral ports. Reads only the result
+ * and the scenario.
  */
 import type { Scenario } from '../scenario/types.js';
 import type { Sample, SimulationResult } from '../sim/simulate.js';
 import { giveUpAfter, synRetryLimit, synTimeout } from '../model/backoff.js';
 import type { Profile } from '../model/profile.js';
+import { clock, span } from './clock.js';
+import { agree, count } from './plural.js';
+import { portExhaustionSentences } from './portExhaustion.js';
 
-/** A clock reading for people: `0:25`, `1:02:03`, `0:00.250`. */
+/** Times for people, also offered here to the reporters that have always imported them from the diagnosis. */
+export { clock, span };
+
+/** Scenarios that reproduce the article (their names start so): only they may speak of the article's netstat. */
+export function isArticleScenario(scenario: Scenario): boolean {
+  return scenario.name.startsWith('article-');
+}
+
 /** The SYN retransmission schedule in words: "1 s ×5, then doubling, 10 retries". */
 function synBackoffText(profile: Profile): string {
   const linear = profile.synLinearTimeouts > 0 ? ` ×${profile.synLinearTimeouts + 1}, then` : ',';
   return `${span(profile.synRto)}${linear} doubling, ${synRetryLimit(profile, true)} retries`;
-}
-
-export function clock(ms: number): string {
-  const totalSeconds = Math.floor(ms / 1000);
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  const frac = ms % 1000 === 0 ? '' : `.${String(Math.round(ms % 1000)).padStart(3, '0')}`;
-  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
-  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}${frac}`;
-}
-
-/** Seconds for people: `60 s`, `2 min`, `250 ms`. */
-export function span(micros: number): string {
-  if (micros % 60_000_000 === 0 && micros >= 120_000_000) return `${micros / 60_000_000} min`;
-  if (micros >= 1_000_000) return `${+(micros / 1_000_000).toFixed(1)} s`;
-  return `${+(micros / 1000).toFixed(1)} ms`;
 }
 
 function firstSample(samples: readonly Sample[], test: (s: Sample) => boolean): Sample | undefined {
@@ -52,13 +46,13 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
       const fds = final.fds[name] ?? 0;
       const accepted = result.stats.accepted.get(name) ?? 0;
       out.push(
-        `${name} never closes its connections: ${closeWait} sockets sit in CLOSE_WAIT — the peers sent FIN, ${name} never called close(). ` +
+        `${name} never closes its connections: ${count(closeWait, 'socket')} ${agree(closeWait, 'sits', 'sit')} in CLOSE_WAIT — the ${agree(closeWait, 'peer', 'peers')} sent FIN, ${name} never called close(). ` +
           `CLOSE_WAIT has no timer, so they stay until the process closes them or exits.`,
       );
       if (accepted > 0) {
         const perConn = (fds - baseline) / accepted;
         out.push(
-          `Each accepted connection costs ${name} ${Number.isInteger(perConn) ? perConn : perConn.toFixed(2)} fd for good: ${fds} fds open at the end against a baseline of ${baseline}, for ${accepted} accepted connections.`,
+          `Each accepted connection costs ${name} ${Number.isInteger(perConn) ? count(perConn, 'fd') : `${perConn.toFixed(2)} fds`} for good: ${count(fds, 'fd')} open at the end against a baseline of ${baseline}, for ${count(accepted, 'accepted connection')}.`,
         );
       }
       const atLimit = firstSample(samples, (s) => (s.fds[name] ?? 0) >= spec.nofile);
@@ -69,13 +63,15 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
         if (spec.acceptPolicy === 'libuv') {
           const dropped = result.stats.droppedByEmfileTrick.get(name) ?? 0;
           out.push(
-            `${name} reached its fd limit (nofile ${spec.nofile}) by ${clock(atLimit.t)}. As a Node (libuv) server it then accepted and at once closed ${dropped} further connections (uv__emfile_trick); the program was never told.`,
+            `${name} reached its fd limit (nofile ${spec.nofile}) by ${clock(atLimit.t)}. As a Node (libuv) server it then accepted and at once closed ${count(dropped, 'further connection')} (uv__emfile_trick); the program was never told.`,
           );
         } else {
           out.push(
             `${name} reached its fd limit (nofile ${spec.nofile}) by ${clock(atLimit.t)}; from then on accept() failed with EMFILE ` +
-              `(${emfile} times${first !== undefined ? `, first at ${clock(first / 1000)}` : ''}).` +
-              (queued > 0 ? ` ${queued} connections the kernel completed but ${name} could not accept wait in the accept queue — they are in CLOSE_WAIT too.` : ''),
+              `(${count(emfile, 'time')}${first !== undefined ? `, first at ${clock(first / 1000)}` : ''}).` +
+              (queued > 0
+                ? ` ${count(queued, 'connection')} the kernel completed but ${name} could not accept ${agree(queued, 'waits', 'wait')} in the accept queue — ${agree(queued, 'it is', 'they are')} in CLOSE_WAIT too.`
+                : ''),
           );
         }
       }
@@ -85,13 +81,15 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
   const peakFinWait2 = peak((s) => s.states.FIN_WAIT_2 ?? 0);
   const finWait2Expired = world.expiries[3] ?? 0;
   if (finWait2Expired > 0 && profile.finTimeout !== null) {
+    const one = finWait2Expired === 1;
     out.push(
-      `${finWait2Expired} FIN_WAIT_2 sockets (peak ${peakFinWait2}) expired: they were the closing side's sockets, orphaned by close(), whose peer never sent its FIN, and Linux ends an orphaned FIN_WAIT_2 after tcp_fin_timeout (${span(profile.finTimeout)}). That is why the article's netstat shows CLOSE_WAIT but no FIN_WAIT2.`,
+      `${count(finWait2Expired, 'FIN_WAIT_2 socket')} (peak ${peakFinWait2}) expired: ${one ? 'it was a' : 'they were the'} closing side's ${one ? 'socket' : 'sockets'}, orphaned by close(), whose peer never sent its FIN, and Linux ends an orphaned FIN_WAIT_2 after tcp_fin_timeout (${span(profile.finTimeout)}).` +
+        (isArticleScenario(scenario) ? " That is why the article's netstat shows CLOSE_WAIT but no FIN_WAIT2." : ''),
     );
   }
   if ((final.states.FIN_WAIT_2 ?? 0) > 0) {
     out.push(
-      `${final.states.FIN_WAIT_2} sockets are still in FIN_WAIT_2: the peer has not closed its side.` +
+      `${count(final.states.FIN_WAIT_2 ?? 0, 'socket is', 'sockets are')} still in FIN_WAIT_2: the peer has not closed its side.` +
         (profile.finTimeout === null ? ' This profile has no FIN_WAIT_2 timeout.' : ' A program that still holds the fd (after shutdown) keeps it there with no timer.'),
     );
   }
@@ -101,7 +99,7 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
     const left = final.states.TIME_WAIT ?? 0;
     out.push(
       `TIME_WAIT peaked at ${peakTimeWait}, held by the side that sent the first FIN (both sides, in a simultaneous close); each lasts ${span(profile.timeWait)} (${profile.name === 'linux' ? 'TCP_TIMEWAIT_LEN, fixed in the Linux kernel' : '2 MSL'})` +
-        (left === 0 ? ' and all of them have expired.' : `; ${left} remain at the end.`),
+        (left === 0 ? ` and ${agree(peakTimeWait, 'it has', 'all of them have')} expired.` : `; ${left} ${agree(left, 'remains', 'remain')} at the end.`),
     );
   }
 
@@ -109,11 +107,13 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
   const timedOut = final.errors.ETIMEDOUT;
   if (peakSynSent > 0 && world.synDrops > 0) {
     out.push(
-      `Up to ${peakSynSent} clients waited in SYN_SENT: the server's accept queue was full, so Linux dropped their SYNs and they retried with backoff (${synBackoffText(profile)}, giving up after ${span(giveUpAfter((r) => synTimeout(profile, true, r), synRetryLimit(profile, true)))}).` +
-        ` ${world.synDrops} SYNs were dropped.` +
-        (timedOut > 0 ? ` ${timedOut} connections ended in ETIMEDOUT.` : ''),
+      `Up to ${count(peakSynSent, 'client')} waited in SYN_SENT: the server's accept queue was full, so Linux dropped their SYNs and they retried with backoff (${synBackoffText(profile)}, giving up after ${span(giveUpAfter((r) => synTimeout(profile, true, r), synRetryLimit(profile, true)))}).` +
+        ` ${count(world.synDrops, 'SYN was', 'SYNs were')} dropped.` +
+        (timedOut > 0 ? ` ${count(timedOut, 'connection')} ended in ETIMEDOUT.` : ''),
     );
   }
+
+  out.push(...portExhaustionSentences(result, scenario));
 
   const onlyListeners = Object.keys(final.states).every((state) => state === 'LISTEN');
   const atBaseline = scenario.processes.every((p) => (final.fds[p.name] ?? 0) === p.baselineFds + (p.server ? 1 : 0));
