@@ -1,11 +1,11 @@
 /** `tcpsim run FILE`: simulate a scenario and print the samples, summary, diagnosis and verdicts. */
-import { writeFileSync } from 'node:fs';
 import { simulate } from '../sim/simulate.js';
 import { loadForCli } from './loadForCli.js';
 import { paintFor } from './paint.js';
 import { parseFlags } from './parseFlags.js';
 import { NO_PROGRESS, progressOn } from './progress.js';
 import { UsageError } from './usageError.js';
+import { isStdout, writeOutput } from './writeOutput.js';
 
 /** Help text of `tcpsim run`. */
 export const RUN_HELP = `Usage: tcpsim run FILE [options]
@@ -56,7 +56,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`tcpsim run takes one scenario (found ${positionals.length}: ${positionals.join(' ')})`);
-  const pcapToStdout = values.pcap === '-';
+  const pcapToStdout = values.pcap !== undefined && isStdout(values.pcap);
   if (pcapToStdout && values.json) throw new UsageError('--pcap - and --json both want stdout: write the capture to a file');
   if (pcapToStdout && process.stdout.isTTY) throw new UsageError('pcapng is binary: give --pcap FILE, or redirect stdout');
   const scenario = loadForCli(positionals[0], values);
@@ -69,8 +69,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (values.pcap !== undefined) {
     const { toPcapng } = await import('../report/pcapng.js');
     const capture = toPcapng(result.world.trace());
-    if (pcapToStdout) process.stdout.write(capture);
-    else writeFileSync(values.pcap, capture);
+    writeOutput(values.pcap, capture);
   }
   const report = pcapToStdout ? process.stderr : process.stdout;
   if (values.json) {

@@ -1,5 +1,4 @@
 /** `tcpsim trace FILE`: one connection of a run as an RFC 9293 table, Mermaid, pcapng or JSON. */
-import { writeFileSync } from 'node:fs';
 import { simulate } from '../sim/simulate.js';
 import { mermaidSequence } from '../report/mermaid.js';
 import { toPcapng } from '../report/pcapng.js';
@@ -7,6 +6,7 @@ import { rfcTable } from '../report/rfcTable.js';
 import { loadForCli } from './loadForCli.js';
 import { parseFlags } from './parseFlags.js';
 import { UsageError } from './usageError.js';
+import { isStdout, writeOutput } from './writeOutput.js';
 import { withNewline } from './withNewline.js';
 
 /** Help text of `tcpsim trace`. */
@@ -49,7 +49,7 @@ export function traceCommand(argv: string[]): number {
   }
   if (positionals.length > 1) throw new UsageError(`tcpsim trace takes one scenario (found ${positionals.length}: ${positionals.join(' ')})`);
   const format = values.format ?? 'rfc';
-  const output = values.output === '-' ? undefined : values.output;
+  const output = values.output === undefined || isStdout(values.output) ? undefined : values.output;
   if (!['rfc', 'mermaid', 'pcapng', 'json'].includes(format)) throw new UsageError(`--format: expected rfc, mermaid, pcapng or json, found "${format}"`);
   if (values.conn !== undefined && !/^\d+$/.test(values.conn)) throw new UsageError(`--conn: expected a connection number, found "${values.conn}"`);
   const conn = values.conn === undefined ? undefined : Number(values.conn);
@@ -69,7 +69,6 @@ export function traceCommand(argv: string[]): number {
     if (output === undefined && process.stdout.isTTY) throw new UsageError('pcapng is binary: give -o FILE (or redirect stdout)');
     text = toPcapng(trace, only === undefined ? {} : { conns: [only] });
   }
-  if (output !== undefined) writeFileSync(output, text);
-  else process.stdout.write(text);
+  writeOutput(output ?? '-', text);
   return 0;
 }
