@@ -1,4 +1,5 @@
 /** `tcpsim diagram`: the endpoint state diagram generated from the xstate machine. */
+import { DIAGRAM_HELP } from './helpTexts.js';
 import { parseFlags } from './parseFlags.js';
 import { endpointGraph } from '../model/endpointGraph.js';
 import { featuresOf, resolveProfile } from '../model/profile.js';
@@ -7,17 +8,6 @@ import { mermaidStateDiagram } from '../report/mermaid.js';
 import { UsageError } from './usageError.js';
 import { withNewline } from './withNewline.js';
 
-/** Help text of `tcpsim diagram`. */
-export const DIAGRAM_HELP = `Usage: tcpsim diagram [--profile linux|rfc9293] [--format mermaid|dot]
-
-Print the TCP endpoint state diagram (RFC 9293 Figure 5) as tcpsim runs it:
-generated from the xstate machine, so it cannot drift from the model. The
-profiles differ: linux has the tcp_fin_timeout edge out of FIN_WAIT_2.
-
-Options:
-  --profile P    linux (default) or rfc9293
-  --format F     mermaid (default, a stateDiagram-v2) or dot (Graphviz)
-  -h, --help     this help`;
 
 /** Runs `tcpsim diagram`; returns the exit code. */
 export function diagramCommand(argv: string[]): number {

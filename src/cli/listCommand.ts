@@ -1,16 +1,9 @@
 /** `tcpsim list`: the shipped scenarios with their one-line descriptions. */
+import { LIST_HELP } from './helpTexts.js';
 import { parseFlags } from './parseFlags.js';
 import { shippedScenarios } from './shippedScenarios.js';
 import { UsageError } from './usageError.js';
 
-/** Help text of `tcpsim list`. */
-export const LIST_HELP = `Usage: tcpsim list
-
-List the scenarios shipped with tcpsim, each with what it shows. Run one with
-\`tcpsim run NAME\`; copy its file to start a scenario of your own.
-
-Options:
-  -h, --help    this help`;
 
 /** Prints the shipped scenarios; returns the exit code. */
 export function listCommand(argv: string[]): number {

@@ -25,15 +25,26 @@ function isCommand(word: string): word is CommandName {
   return (COMMAND_NAMES as readonly string[]).includes(word);
 }
 
+/** The help text of `command`, loaded without the command itself (real mode keeps its own). */
+async function helpOf(command: CommandName): Promise<string> {
+  if (command === 'help') return MAIN_HELP;
+  if (command === 'real') return (await import('./realCommand.js')).REAL_HELP;
+  const texts = await import('./helpTexts.js');
+  return { run: texts.RUN_HELP, list: texts.LIST_HELP, trace: texts.TRACE_HELP, diagram: texts.DIAGRAM_HELP }[command];
+}
+
 /** `tcpsim help [COMMAND]`: the overview, or that command's own --help. */
 async function helpCommand(argv: string[]): Promise<number> {
   const topic = argv.find((a) => !a.startsWith('-'));
-  if (topic === undefined || topic === 'help') {
-    process.stdout.write(`${MAIN_HELP}\n`);
-    return 0;
-  }
-  if (!isCommand(topic)) throw unknownCommand(topic, 'help');
-  return (await COMMANDS[topic]())(['--help']);
+  if (topic !== undefined && !isCommand(topic)) throw unknownCommand(topic, 'help');
+  process.stdout.write(`${await helpOf(topic ?? 'help')}\n`);
+  return 0;
+}
+
+/** Whether the words after a command ask for its help (before `--`, which ends the options). */
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 function unknownCommand(word: string, context: 'command' | 'help'): UsageError {
@@ -54,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command.startsWith('-')) throw new UsageError(`${command} before a command: options go after it, as in \`tcpsim run NAME ${command}\``);
   if (!isCommand(command)) throw unknownCommand(command, 'command');
+  if (asksForHelp(rest)) return helpCommand([command]);
   try {
     return await (await COMMANDS[command]())(rest);
   } catch (err) {

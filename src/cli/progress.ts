@@ -15,6 +15,12 @@ export interface Progress {
   done(): void;
 }
 
+function firstAfter(): number {
+  const text = process.env['TCPSIM_PROGRESS_AFTER_MS'];
+  const ms = text === undefined || text === '' ? Number.NaN : Number(text);
+  return Number.isFinite(ms) && ms >= 0 ? ms : FIRST_AFTER_MS;
+}
+
 /** A reporter that does nothing (`--quiet`, or a caller that wants silence). */
 export const NO_PROGRESS: Progress = { tick: () => {}, done: () => {} };
 
@@ -27,8 +33,14 @@ function clockText(micros: number): string {
   return `${h > 0 ? `${h}:${String(m).padStart(2, '0')}` : m}:${String(s).padStart(2, '0')}`;
 }
 
-/** Progress for a run of `name` that ends at `untilMicros` of virtual time, written to `stream`. */
-export function progressOn(stream: NodeJS.WriteStream, name: string, untilMicros: number, now: () => number = () => performance.now()): Progress {
+/** Where progress is written: stderr, or a stand-in in tests. */
+export type ProgressStream = Pick<NodeJS.WriteStream, 'write' | 'isTTY'>;
+
+/**
+ * Progress for a run of `name` that ends at `untilMicros` of virtual time, written to `stream`.
+ * `firstAfterMs` defaults to 2 s (TCPSIM_PROGRESS_AFTER_MS overrides it, for tests of the wiring).
+ */
+export function progressOn(stream: ProgressStream, name: string, untilMicros: number, now: () => number = () => performance.now(), firstAfterMs = firstAfter()): Progress {
   const started = now();
   let last = started;
   let shown = false;
@@ -37,7 +49,7 @@ export function progressOn(stream: NodeJS.WriteStream, name: string, untilMicros
   return {
     tick(virtualMicros, events) {
       const at = now();
-      if (at - started < FIRST_AFTER_MS || at - last < EVERY_MS) return;
+      if (at - started < firstAfterMs || (shown && at - last < EVERY_MS)) return;
       last = at;
       shown = true;
       const seconds = (at - started) / 1000;

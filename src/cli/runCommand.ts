@@ -1,4 +1,5 @@
 /** `tcpsim run FILE`: simulate a scenario and print the samples, summary, diagnosis and verdicts. */
+import { RUN_HELP } from './helpTexts.js';
 import { simulate } from '../sim/simulate.js';
 import { loadForCli } from './loadForCli.js';
 import { paintFor } from './paint.js';
@@ -7,31 +8,6 @@ import { NO_PROGRESS, progressOn } from './progress.js';
 import { UsageError } from './usageError.js';
 import { isStdout, writeOutput } from './writeOutput.js';
 
-/** Help text of `tcpsim run`. */
-export const RUN_HELP = `Usage: tcpsim run FILE [options]
-
-Simulate a scenario over virtual time and print what \`netstat\` would show at
-every sample, then a summary, a diagnosis and the scenario's expectations.
-FILE is a scenario file or the name of a shipped one (see \`tcpsim list\`).
-
-Options:
-  --seed N              seed of the run, 0..4294967295 (default: the scenario's)
-  --param NAME=VALUE    override a scenario parameter (repeatable)
-  --profile P           linux or rfc9293 (default: the scenario's)
-  --every DURATION      sampling interval, e.g. 5s (default: the scenario's)
-  --until DURATION      end of the run, e.g. 35m (default: the scenario's)
-  --json                one JSON document on stdout instead of text
-  --quiet               summary only: no sample table, no progress
-  --pcap OUT            also write every segment of the run to a pcapng file
-                        (- for stdout; the report then goes to stderr)
-  --allow-large         raise the guard-rail limits (huge runs)
-  --no-color            no ANSI colours (NO_COLOR is respected too)
-  -h, --help            this help
-
-A run that takes more than 2 s reports its progress on stderr once a second.
-
-Exit status: 0 when every expectation holds, 1 when one fails, 2 for a usage
-or scenario error, 141 when the reader of stdout went away.`;
 
 /** The options of `tcpsim run`. */
 export const RUN_FLAGS = {

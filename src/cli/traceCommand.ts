@@ -1,4 +1,5 @@
 /** `tcpsim trace FILE`: one connection of a run as an RFC 9293 table, Mermaid, pcapng or JSON. */
+import { TRACE_HELP } from './helpTexts.js';
 import { simulate } from '../sim/simulate.js';
 import { mermaidSequence } from '../report/mermaid.js';
 import { toPcapng } from '../report/pcapng.js';
@@ -9,24 +10,6 @@ import { UsageError } from './usageError.js';
 import { isStdout, writeOutput } from './writeOutput.js';
 import { withNewline } from './withNewline.js';
 
-/** Help text of `tcpsim trace`. */
-export const TRACE_HELP = `Usage: tcpsim trace FILE [options]
-
-Simulate a scenario and print one connection's life: every segment with its
-sequence and acknowledgement numbers, every app call, timer and state change.
-
-Options:
-  --conn N            connection number (default 0, the first client connection)
-  --format F          rfc (default): the layout of RFC 9293 Figures 12 and 13
-                      mermaid: a sequenceDiagram
-                      pcapng: a capture Wireshark opens (all connections unless --conn)
-                      json: the raw trace events
-  --absolute          rfc/mermaid: absolute sequence numbers instead of relative
-  --time              rfc: add a time column
-  -o, --output OUT    write to OUT instead of stdout (- is stdout; a file is
-                      required for pcapng on a terminal)
-  --seed, --param, --profile, --until, --allow-large   as for \`tcpsim run\`
-  -h, --help          this help`;
 
 /** Runs `tcpsim trace`; returns the exit code. */
 export function traceCommand(argv: string[]): number {
