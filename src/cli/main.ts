@@ -6,6 +6,7 @@
 import { BROKEN_PIPE_STATUS, exitQuietlyOnBrokenPipe, isBrokenPipe } from './brokenPipe.js';
 import { COMMAND_NAMES, MAIN_HELP, commandSummaries, type CommandName } from './commandTable.js';
 import { enableCompileCache } from './compileCache.js';
+import { loadRealModule } from './realModule.js';
 import { suggest } from '../scenario/suggest.js';
 import { ScenarioError } from '../scenario/scenarioError.js';
 import { UsageError } from './usageError.js';
@@ -17,7 +18,7 @@ const COMMANDS: Readonly<Record<CommandName, () => Promise<Command>>> = {
   list: async () => (await import('./listCommand.js')).listCommand,
   trace: async () => (await import('./traceCommand.js')).traceCommand,
   diagram: async () => (await import('./diagramCommand.js')).diagramCommand,
-  real: async () => (await import('./realCommand.js')).realCommand,
+  real: async () => (await loadRealModule()).realCommand,
   help: async () => helpCommand,
 };
 
@@ -28,7 +29,7 @@ function isCommand(word: string): word is CommandName {
 /** The help text of `command`, loaded without the command itself (real mode keeps its own). */
 async function helpOf(command: CommandName): Promise<string> {
   if (command === 'help') return MAIN_HELP;
-  if (command === 'real') return (await import('./realCommand.js')).REAL_HELP;
+  if (command === 'real') return (await loadRealModule()).REAL_HELP;
   const texts = await import('./helpTexts.js');
   return { run: texts.RUN_HELP, list: texts.LIST_HELP, trace: texts.TRACE_HELP, diagram: texts.DIAGRAM_HELP }[command];
 }
