@@ -34,6 +34,8 @@ export interface Limits {
   readonly maxHosts: number;
   /** Most declared parameters. */
   readonly maxParams: number;
+  /** Most process samples (samples × processes): every sample counts each process's sockets and fds. */
+  readonly maxProcessSamples: number;
 }
 
 const SECOND = 1_000_000;
@@ -54,6 +56,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxProcesses: 10_000,
   maxHosts: 10_000,
   maxParams: 1_000,
+  maxProcessSamples: 2_000_000,
 };
 
 /** Much wider (still finite) limits, for a CLI flag such as `--allow-large`. */
@@ -71,6 +74,7 @@ export const LARGE_LIMITS: Limits = {
   maxProcesses: 1_000_000,
   maxHosts: 1_000_000,
   maxParams: 100_000,
+  maxProcessSamples: 1_000_000_000,
 };
 
 /** The default limits with the caller's changes applied. */

@@ -113,6 +113,7 @@ class Resolver {
     const hosts = this.hosts(doc);
     const sample = this.sample(doc);
     const processes = this.processes(doc, hosts);
+    this.processSamples(sample, processes.length);
     this.connectTargets(doc, processes);
     const expectations = this.expectations(doc, processes, sample);
     const faults = this.faults(doc, sample.until);
@@ -224,6 +225,22 @@ class Resolver {
       }
     }
     return { every, until };
+  }
+
+  /** Every sample counts every process's sockets and fds: their product is bounded too. */
+  private processSamples(sample: { every: Micros; until: Micros }, processes: number): void {
+    const { limits } = this.ctx;
+    if (sample.every <= 0 || sample.until <= 0) return;
+    const samples = Math.floor(sample.until / sample.every) + 1;
+    const product = samples * processes;
+    if (product <= limits.maxProcessSamples) return;
+    const raise = this.limitHint('maxProcessSamples', product);
+    this.fail(
+      ['sample', this.ctx.flags?.has('sample.every') !== true && this.ctx.flags?.has('sample.until') === true ? 'until' : 'every'],
+      `at most ${big(limits.maxProcessSamples)} process samples (samples × processes, limit maxProcessSamples)`,
+      `${big(samples)} samples × ${big(processes)} processes = ${big(product)}`,
+      `sample less often, or use fewer processes${raise === undefined ? '' : `, or ${raise}`}`,
+    );
   }
 
   private processes(doc: ScenarioDocument, hosts: readonly HostSpec[]): ProcessSpec[] {

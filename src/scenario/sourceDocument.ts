@@ -3,8 +3,8 @@
  * that any later complaint about a path (`processes.server.listen.port`) can point at its line
  * and column.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import type { ScenarioProblem } from './scenarioError.js';
 import type { LimitAdvice, Limits } from './limits.js';
 
@@ -178,6 +178,8 @@ function describeSyntaxError(code: string, message: string): { found: string; hi
 class Walker {
   private nodes = 0;
   private readonly expanding = new Set<YamlNode>();
+  /** Each alias's anchored node, found in one pass: yaml's Alias.resolve() walks the whole document per call. */
+  private readonly targets: ReadonlyMap<Alias, YamlNode>;
 
   constructor(
     private readonly doc: Document,
@@ -185,7 +187,9 @@ class Walker {
     private readonly limits: Limits,
     private readonly advice: LimitAdvice,
     private readonly problems: ScenarioProblem[],
-  ) {}
+  ) {
+    this.targets = aliasTargets(doc);
+  }
 
   plain(node: unknown, path: DocPath, depth: number): unknown {
     if (node === null || node === undefined) return null;
@@ -203,7 +207,7 @@ class Walker {
     }
     if (isAlias(node)) {
       this.index.record(path, { value: spanOf(node.range) });
-      const target = node.resolve(this.doc);
+      const target = this.targets.get(node);
       if (target === undefined) {
         this.problems.push(this.index.problem(path, 'an alias to an anchor defined earlier', `*${node.source}`, `define &${node.source} before using it`));
         return null;
@@ -262,6 +266,19 @@ class Walker {
     }
     return null;
   }
+}
+
+/** Every alias's target: the last node anchored with its name before it, in document order (YAML 1.2 §7.1). */
+function aliasTargets(doc: Document): Map<Alias, YamlNode> {
+  const latest = new Map<string, YamlNode>();
+  const targets = new Map<Alias, YamlNode>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      const target = latest.get(node.source);
+      if (target !== undefined) targets.set(node, target);
+    } else if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor !== undefined) latest.set(node.anchor, node);
+  });
+  return targets;
 }
 
 function spanOf(range: readonly [number, number, number] | null | undefined): Span {

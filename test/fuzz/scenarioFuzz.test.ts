@@ -1,0 +1,60 @@
+/**
+ * The fuzz test: malformed and oversized scenario files, each loaded and (when it loads) run as
+ * `tcpsim run` would, on the built code. Every file must either be refused with a located message
+ * (file:line:col, in our words) — exit 2 — or run; never crash, never take longer than the bound.
+ * A few hundred files in `npm test`; `TCPSIM_FUZZ_RUNS=10000` for thousands; `npm run fuzz` prints
+ * the classes and counts (TCPSIM_FUZZ_REPORT=1). TCPSIM_FUZZ_SEED replays a run.
+ */
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fuzzCases } from './fuzzCases.js';
+import { runFuzzCases, type FuzzOutcome } from './fuzzPool.js';
+
+const RUNS = Number(process.env['TCPSIM_FUZZ_RUNS'] ?? '200');
+const SEED = Number(process.env['TCPSIM_FUZZ_SEED'] ?? '20261201');
+/** The per-file bound: a guard against hangs. `npm run fuzz` uses 5 s; the suite, sharing the machine, a generous 60 s. */
+const BOUND_MS = Number(process.env['TCPSIM_FUZZ_BOUND_MS'] ?? '60000');
+const REPORT = process.env['TCPSIM_FUZZ_REPORT'] === '1';
+
+/** Words of the schema library or of Node that must never reach a user. */
+const FOREIGN = /\brecord\b|Invalid input|received|ZodError|\[object Object\]|\bundefined\b/;
+
+beforeAll(() => {
+  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
+});
+
+function table(outcomes: readonly FuzzOutcome[]): string {
+  const kinds = [...new Set(outcomes.map((o) => o.kind))];
+  const classes = ['runs', 'refused', 'crash', 'hang'] as const;
+  const rows = kinds.map((k) => [k, ...classes.map((c) => String(outcomes.filter((o) => o.kind === k && o.outcome === c).length))]);
+  rows.push(['all', ...classes.map((c) => String(outcomes.filter((o) => o.outcome === c).length))]);
+  const head = ['kind', ...classes];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const slowest = [...outcomes].sort((a, b) => b.ms - a.ms)[0];
+  const unlocated = outcomes.filter((o) => o.outcome === 'refused' && !o.located).length;
+  const foreign = outcomes.filter((o) => FOREIGN.test(o.message)).length;
+  const slow = outcomes.filter((o) => o.ms > 5000).map((o) => `  ${Math.round(o.ms)} ms: ${o.kind} ${o.outcome}: ${o.message.split('\n')[0] ?? ''}`);
+  return [
+    `tcpsim fuzz — ${outcomes.length} files, seed ${SEED}, bound ${BOUND_MS} ms per file`,
+    line(head),
+    ...rows.map(line),
+    `refusals without file:line:col: ${unlocated}; messages with foreign words: ${foreign}; over 5 s: ${outcomes.filter((o) => o.ms > 5000).length}; slowest: ${Math.round(slowest?.ms ?? 0)} ms (${slowest?.kind ?? '-'}, ${slowest?.outcome ?? '-'})`,
+    ...slow,
+  ].join('\n');
+}
+
+describe('fuzzed scenario files', () => {
+  it(`${RUNS} files: each refused with file:line:col in our words, or run; no crash, no hang`, { timeout: 3_600_000 }, async () => {
+    const outcomes = await runFuzzCases(fuzzCases(RUNS, SEED), BOUND_MS);
+    if (REPORT) process.stdout.write(`\n${table(outcomes)}\n\n`);
+    const show = (o: FuzzOutcome | undefined): string => (o === undefined ? '' : `${o.kind} ${o.outcome} (${Math.round(o.ms)} ms):\n${o.message}\n--- file (${o.text.length} chars) ---\n${o.text.slice(0, 1500)}`);
+    expect(outcomes.find((o) => o.outcome === 'crash'), show(outcomes.find((o) => o.outcome === 'crash'))).toBeUndefined();
+    expect(outcomes.find((o) => o.outcome === 'hang'), show(outcomes.find((o) => o.outcome === 'hang'))).toBeUndefined();
+    expect(outcomes.find((o) => !o.located), show(outcomes.find((o) => !o.located))).toBeUndefined();
+    expect(outcomes.find((o) => FOREIGN.test(o.message)), show(outcomes.find((o) => FOREIGN.test(o.message)))).toBeUndefined();
+    // the generators reach both ends: files that run and files that are refused
+    expect(outcomes.filter((o) => o.outcome === 'runs').length).toBeGreaterThan(RUNS / 20);
+    expect(outcomes.filter((o) => o.outcome === 'refused').length).toBeGreaterThan(RUNS / 4);
+  });
+});
