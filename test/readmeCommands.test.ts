@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const CLI = resolve('dist/cli/main.js');
 const README = readFileSync('README.md', 'utf8');
@@ -24,9 +24,6 @@ export function readmeCommandLines(readme: string): string[] {
 const LINES = readmeCommandLines(README);
 const runReal = process.env['TCPSIM_README_REAL'] === '1';
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 describe('the README’s command lines', () => {
   it('are found: the table of commands and the generated sections’ headings', () => {

@@ -3,13 +3,9 @@
  * does: no stack trace, no "internal error" (which used to be a Node EPIPE trace and exit 1, or
  * exit 70 for `--pcap /dev/stdout`).
  */
-import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpsimIntoClosedPipe } from './tcpsim.js';
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 describe('writing to a closed stdout', () => {
   it.each([

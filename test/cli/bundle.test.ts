@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> };
 const BIN = resolve(pkg.bin['tcpsim'] ?? '');
@@ -15,9 +15,6 @@ function bin(...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
 }
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 describe('the bundled command line', () => {
   it('is the bin', () => {

@@ -2,16 +2,12 @@
  * The diagnosis speaks of the article only in the article's scenarios (its name starts with
  * `article-`), and counts agree with their nouns and verbs ("1 remains", not "1 remain").
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpsim } from './tcpsim.js';
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 describe('the article in the diagnosis', () => {
   it('the article’s scenario explains the article’s netstat', () => {

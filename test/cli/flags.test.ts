@@ -4,13 +4,9 @@
  * was printed as 1e+24, `--seed -1` got Node's "ambiguous" message, and a refusal kept advising
  * --allow-large when it was already given.
  */
-import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpsim } from './tcpsim.js';
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 describe('run-shaping flags', () => {
   it('--until beyond maxRunTime is refused even when --every keeps the samples few', () => {

@@ -7,15 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, ScenarioError } from '../../src/scenario/index.js';
 import { tcpsim } from './tcpsim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tcpsim-inputs-'));
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 function problemOf(path: string, maxSourceBytes?: number): string {
   try {

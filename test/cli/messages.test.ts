@@ -3,19 +3,15 @@
  * mean", `help COMMAND` for every command, and no words of the schema library (zod) or of Node's
  * argument parser.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpsim } from './tcpsim.js';
 
 /** Words of zod or of util.parseArgs that users must never see. */
 export const FOREIGN_WORDS = /\brecord\b|Invalid input|received|ZodError|To specify a positional|ambiguous|ERR_PARSE_ARGS|found nothing \(it is missing\)/;
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 describe('did you mean', () => {
   it('an unknown flag', () => {

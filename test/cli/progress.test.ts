@@ -3,14 +3,10 @@
  * only to a terminal): at most once a second, only after 2 s, never on stdout, never with
  * --quiet, without colour under NO_COLOR.
  */
-import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { progressOn } from '../../src/cli/progress.js';
 import { tcpsim } from './tcpsim.js';
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 function fakeStream(isTTY: boolean): { written: string[]; stream: { isTTY: boolean; write: (text: string) => boolean } } {
   const written: string[] = [];

@@ -4,18 +4,14 @@
  * Port exhaustion no longer makes connections vanish from the report: EADDRNOTAVAIL is counted,
  * shown and explained. (A generous spawn timeout only guards against hangs.)
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpsim } from './tcpsim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tcpsim-sizes-'));
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 function file(name: string, lines: string[]): string {
   const path = join(dir, name);

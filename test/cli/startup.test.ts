@@ -4,13 +4,9 @@
  * A module-loading hook (fixtures/logImports.mjs) lists every file a command loads. Speed itself is
  * measured by `npm run bench`, not here.
  */
-import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpsim } from './tcpsim.js';
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 /** The module files `tcpsim ARGS` loads, relative to the package (node_modules/zod/…, dist/sim/world.js). */
 function loaded(args: string[]): string[] {

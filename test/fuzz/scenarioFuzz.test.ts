@@ -5,8 +5,7 @@
  * A few hundred files in `npm test`; `TCPSIM_FUZZ_RUNS=10000` for thousands; `npm run fuzz` prints
  * the classes and counts (TCPSIM_FUZZ_REPORT=1). TCPSIM_FUZZ_SEED replays a run.
  */
-import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fuzzCases } from './fuzzCases.js';
 import { runFuzzCases, type FuzzOutcome } from './fuzzPool.js';
 
@@ -19,9 +18,6 @@ const REPORT = process.env['TCPSIM_FUZZ_REPORT'] === '1';
 /** Words of the schema library or of Node that must never reach a user. */
 const FOREIGN = /\brecord\b|Invalid input|received|ZodError|\[object Object\]|\bundefined\b/;
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 function table(outcomes: readonly FuzzOutcome[]): string {
   const kinds = [...new Set(outcomes.map((o) => o.kind))];
