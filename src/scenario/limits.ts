@@ -51,10 +51,10 @@ export const DEFAULT_LIMITS: Limits = {
   minAcceptRetry: 1_000,
   maxSteps: 10_000,
   maxWriteBytes: 16 * 1024 * 1024,
-  maxSourceBytes: 1024 * 1024,
+  maxSourceBytes: 256 * 1024,
   maxNodes: 200_000,
-  maxProcesses: 10_000,
-  maxHosts: 10_000,
+  maxProcesses: 5_000,
+  maxHosts: 5_000,
   maxParams: 1_000,
   maxProcessSamples: 2_000_000,
 };

@@ -61,7 +61,7 @@ describe('the size limit', () => {
     writeFileSync(big, `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
     const out = tcpsim(['run', big]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('expected a file of at most 1,048,576 bytes (limit maxSourceBytes), found 2,097,155 bytes');
+    expect(out.stderr).toContain('expected a file of at most 262,144 bytes (limit maxSourceBytes), found 2,097,155 bytes');
     expect(out.stderr).toContain('raise it with --allow-large');
   });
 

@@ -22,26 +22,26 @@ function file(name: string, lines: string[]): string {
 const SERVER = '  server: { listen: 8888, onConnection: [ { read: eof }, close ] }';
 
 describe('counts are refused up front, at the key that holds them', () => {
-  it('20,000 client processes: maxProcesses', () => {
-    const path = file('procs.yaml', ['processes:', SERVER, ...Array.from({ length: 20_000 }, (_, i) => `  c${i}: { steps: [ { connect: server }, close ] }`)]);
+  it('5,001 client processes: maxProcesses', () => {
+    const path = file('procs.yaml', ['processes:', SERVER, ...Array.from({ length: 5_000 }, (_, i) => `  c${i}: {steps: [{connect: server}, close]}`)]);
     const out = tcpsim(['run', path]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain(`${path}:1:1: processes: expected at most 10,000 processes (limit maxProcesses), found 20,001`);
+    expect(out.stderr).toContain(`${path}:1:1: processes: expected at most 5,000 processes (limit maxProcesses), found 5,001`);
     expect(out.stderr).toContain('raise it with --allow-large');
   });
 
-  it('50,000 parameters: maxParams', () => {
-    const path = file('params.yaml', ['params:', ...Array.from({ length: 50_000 }, (_, i) => `  p${i}: ${i}`), 'processes:', SERVER]);
+  it('2,000 parameters: maxParams', () => {
+    const path = file('params.yaml', ['params:', ...Array.from({ length: 2_000 }, (_, i) => `  p${i}: ${i}`), 'processes:', SERVER]);
     const out = tcpsim(['run', path]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('expected at most 1,000 parameters (limit maxParams), found 50,000');
+    expect(out.stderr).toContain('expected at most 1,000 parameters (limit maxParams), found 2,000');
   });
 
-  it('20,000 hosts: maxHosts', () => {
-    const path = file('hosts.yaml', ['hosts:', ...Array.from({ length: 20_000 }, (_, i) => `  - { name: h${i}, address: 10.0.${i >> 8}.${i & 255} }`), 'processes:', SERVER]);
+  it('5,001 hosts: maxHosts', () => {
+    const path = file('hosts.yaml', ['hosts:', ...Array.from({ length: 5_001 }, (_, i) => `  - {name: h${i}, address: 10.0.${i >> 8}.${i & 255}}`), 'processes:', SERVER]);
     const out = tcpsim(['run', path]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain('expected at most 10,000 hosts (limit maxHosts), found 20,000');
+    expect(out.stderr).toContain('expected at most 5,000 hosts (limit maxHosts), found 5,001');
   });
 
   it('200,000 sleep steps: the file is over maxSourceBytes and refused before it is parsed', () => {

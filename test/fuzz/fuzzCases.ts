@@ -131,7 +131,7 @@ export const FUZZ_KINDS: Readonly<Record<string, fc.Arbitrary<string>>> = {
   'alias-bomb': fc.tuple(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }), fc.constantFrom('root', 'description', 'steps') as fc.Arbitrary<'root' | 'description' | 'steps'>).map(([levels, width, where]) => aliasBomb(levels, width, where)),
   'deep-nesting': fc.tuple(fc.integer({ min: 10, max: 20_000 }), fc.boolean()).map(([depth, lists]) => `processes: ${lists ? '['.repeat(depth) + ']'.repeat(depth) : `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}`}\n`),
   'many-items': fc
-    .tuple(fc.constantFrom('processes', 'hosts', 'params', 'steps', 'expect') as fc.Arbitrary<'processes' | 'hosts' | 'params' | 'steps' | 'expect'>, fc.oneof(fc.integer({ min: 1, max: 2_000 }), fc.integer({ min: 9_990, max: 12_000 }), fc.integer({ min: 50_000, max: 80_000 })))
+    .tuple(fc.constantFrom('processes', 'hosts', 'params', 'steps', 'expect') as fc.Arbitrary<'processes' | 'hosts' | 'params' | 'steps' | 'expect'>, fc.oneof(fc.integer({ min: 1, max: 2_000 }), fc.integer({ min: 4_990, max: 6_000 }), fc.integer({ min: 20_000, max: 80_000 })))
     .map(([what, n]) => manyOf(what, n)),
   'random-bytes': fc.uint8Array({ maxLength: 2_000 }).map((bytes) => new TextDecoder().decode(bytes)),
   'yaml-ish': fc.string({ maxLength: 600, unit: fc.constantFrom('a', ':', ' ', '\n', '-', '[', ']', '{', '}', '"', '&', '*', '$', '#', '\t', '1', 's', '!', '|', '>', '?', ',', 'processes', 'listen', 'steps', '<<') }),

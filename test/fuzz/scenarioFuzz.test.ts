@@ -5,6 +5,9 @@
  * A few hundred files in `npm test`; `TCPSIM_FUZZ_RUNS=10000` for thousands; `npm run fuzz` prints
  * the classes and counts (TCPSIM_FUZZ_REPORT=1). TCPSIM_FUZZ_SEED replays a run.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fuzzCases } from './fuzzCases.js';
 import { runFuzzCases, type FuzzOutcome } from './fuzzPool.js';
@@ -30,12 +33,12 @@ function table(outcomes: readonly FuzzOutcome[]): string {
   const slowest = [...outcomes].sort((a, b) => b.ms - a.ms)[0];
   const unlocated = outcomes.filter((o) => o.outcome === 'refused' && !o.located).length;
   const foreign = outcomes.filter((o) => FOREIGN.test(o.message)).length;
-  const slow = outcomes.filter((o) => o.ms > 5000).map((o) => `  ${Math.round(o.ms)} ms: ${o.kind} ${o.outcome}: ${o.message.split('\n')[0] ?? ''}`);
+  const slow = outcomes.filter((o) => o.ms >= 5000).map((o) => `  ${Math.round(o.ms)} ms: ${o.kind} ${o.outcome}: ${o.message.split('\n')[0] ?? ''}`);
   return [
     `tcpsim fuzz — ${outcomes.length} files, seed ${SEED}, bound ${BOUND_MS} ms per file`,
     line(head),
     ...rows.map(line),
-    `refusals without file:line:col: ${unlocated}; messages with foreign words: ${foreign}; over 5 s: ${outcomes.filter((o) => o.ms > 5000).length}; slowest: ${Math.round(slowest?.ms ?? 0)} ms (${slowest?.kind ?? '-'}, ${slowest?.outcome ?? '-'})`,
+    `refusals without file:line:col: ${unlocated}; messages with foreign words: ${foreign}; 5 s or more: ${outcomes.filter((o) => o.ms >= 5000).length}; slowest: ${Math.round(slowest?.ms ?? 0)} ms (${slowest?.kind ?? '-'}, ${slowest?.outcome ?? '-'})`,
     ...slow,
   ].join('\n');
 }
@@ -44,6 +47,14 @@ describe('fuzzed scenario files', () => {
   it(`${RUNS} files: each refused with file:line:col in our words, or run; no crash, no hang`, { timeout: 3_600_000 }, async () => {
     const outcomes = await runFuzzCases(fuzzCases(RUNS, SEED), BOUND_MS);
     if (REPORT) process.stdout.write(`\n${table(outcomes)}\n\n`);
+    // the files that failed, kept to replay with \`tcpsim run FILE\`
+    const failed = outcomes.map((o, i) => ({ o, i })).filter(({ o }) => o.outcome === 'crash' || o.outcome === 'hang' || !o.located);
+    if (failed.length > 0) {
+      const dir = join(tmpdir(), `tcpsim-fuzz-${SEED}`);
+      mkdirSync(dir, { recursive: true });
+      for (const { o, i } of failed) writeFileSync(join(dir, `${i}-${o.kind}-${o.outcome}.yaml`), o.text);
+      process.stdout.write(`${failed.length} failing files kept in ${dir}\n`);
+    }
     const show = (o: FuzzOutcome | undefined): string => (o === undefined ? '' : `${o.kind} ${o.outcome} (${Math.round(o.ms)} ms):\n${o.message}\n--- file (${o.text.length} chars) ---\n${o.text.slice(0, 1500)}`);
     expect(outcomes.find((o) => o.outcome === 'crash'), show(outcomes.find((o) => o.outcome === 'crash'))).toBeUndefined();
     expect(outcomes.find((o) => o.outcome === 'hang'), show(outcomes.find((o) => o.outcome === 'hang'))).toBeUndefined();
