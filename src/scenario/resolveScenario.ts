@@ -111,9 +111,12 @@ class Resolver {
   run(doc: ScenarioDocument): Scenario {
     const { profile, profileOverrides } = this.profile(doc);
     const hosts = this.hosts(doc);
+    const problemsBefore = this.problems.length;
     const sample = this.sample(doc);
+    // the product only when the samples themselves are acceptable: one complaint, not a cascade
+    const sampleAccepted = this.problems.length === problemsBefore;
     const processes = this.processes(doc, hosts);
-    this.processSamples(sample, processes.length);
+    if (sampleAccepted) this.processSamples(sample, processes.length);
     this.connectTargets(doc, processes);
     const expectations = this.expectations(doc, processes, sample);
     const faults = this.faults(doc, sample.until);
@@ -199,6 +202,7 @@ class Resolver {
 
   private sample(doc: ScenarioDocument): { every: Micros; until: Micros } {
     const { limits } = this.ctx;
+    const problemsBefore = this.problems.length;
     const every = this.duration(doc.sample?.every, ['sample', 'every'], DEFAULTS.sampleEvery);
     const until = this.duration(doc.sample?.until, ['sample', 'until'], DEFAULTS.sampleUntil);
     if (every === 0) {
@@ -210,7 +214,8 @@ class Resolver {
     else if (until > limits.maxRunTime) {
       this.fail(['sample', 'until'], `at most ${formatDuration(limits.maxRunTime)} (limit maxRunTime)`, formatDuration(until), this.limitHint('maxRunTime', until));
     }
-    if (every > 0 && until > 0) {
+    // the count of samples only when every and until are each acceptable: one complaint, not a cascade
+    if (every > 0 && until > 0 && this.problems.length === problemsBefore) {
       const samples = Math.floor(until / every) + 1;
       if (samples > limits.maxSamples) {
         const raise = this.limitHint('maxSamples', samples);
