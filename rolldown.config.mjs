@@ -6,5 +6,5 @@
 export default {
   input: { tcpsim: 'dist/cli/main.js' },
   platform: 'node',
-  output: { dir: 'dist/bundle', format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', cleanDir: true, minify: true },
+  output: { dir: 'dist/bundle', format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', cleanDir: true, minify: true, charset: 'ascii' },
 };
