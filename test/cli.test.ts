@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const CLI = 'dist/cli/main.js';
 
@@ -26,9 +26,6 @@ function runJson(...args: string[]): RunDoc {
   return JSON.parse(out.stdout) as RunDoc;
 }
 
-beforeAll(() => {
-  expect(spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' }).status).toBe(0);
-});
 
 describe('tcpsim run, the article’s demos', () => {
   it('forgot close: once the clients’ FIN_WAIT_2 sockets expire, CLOSE_WAIT is 1000 to the end, and the server holds 1006 fds as the real program did', () => {

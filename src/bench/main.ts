@@ -3,11 +3,14 @@
  * `transition()` per event), baseline B (the bare compiled table), and the article's Java demo.
  * Each measurement runs in its own process; every round runs each measurement once, and the
  * table shows medians over rounds, with ratios taken within each round before the median.
- * `--json` prints one document for machines; `--rounds N` (default 3); `--sizes 1000,10000`.
+ * Then the command line's start-up as ratios to a bare Node start (src/bench/startup.ts).
+ * `--json` prints one document for machines; `--rounds N` (default 3); `--sizes 1000,10000`;
+ * `--startup-only` measures start-up alone (`--startup-rounds N`, default 21).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { measureStartup } from './startup.js';
 
 type Row = Record<string, number | boolean | string>;
 
@@ -19,7 +22,9 @@ const option = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const rounds = Number(option('--rounds') ?? 3);
-const sizes = (option('--sizes') ?? '1000,10000,100000,1000000').split(',').map(Number);
+const startupOnly = args.includes('--startup-only');
+const startupRounds = Number(option('--startup-rounds') ?? 21);
+const sizes = startupOnly ? [] : (option('--sizes') ?? '1000,10000,100000,1000000').split(',').map(Number);
 const XSTATE_SIZES = sizes.filter((n) => n <= 10_000);
 
 function measure(kind: string, n: number): Row {
@@ -39,6 +44,22 @@ interface Round {
   flat: Map<number, Row>;
   xstate: Map<number, Row>;
   java: Row;
+}
+
+/** `tcpsim --help 1.10× node -e 0 (goal ≤ 2×)`: the start-up lines of the report. */
+function startupLines(figures: ReturnType<typeof measureStartup>): string[] {
+  const ms = (x: number): string => `${Math.round(x)} ms`;
+  return [
+    `start-up (${figures.rounds} interleaved rounds, medians; node -e 0 takes ${ms(figures.nodeMs)}):`,
+    `  tcpsim --help                      ${ms(figures.helpMs).padStart(7)}  ${figures.helpRatio.toFixed(2)}× node -e 0 (goal ≤ 2×)`,
+    `  tcpsim run normal-close --quiet    ${ms(figures.runMs).padStart(7)}  ${figures.runRatio.toFixed(2)}× node -e 0 (goal ≤ 3×)`,
+  ];
+}
+
+if (startupOnly) {
+  const figures = measureStartup(startupRounds);
+  process.stdout.write(json ? `${JSON.stringify({ startup: figures }, null, 2)}\n` : `${startupLines(figures).join('\n')}\n`);
+  process.exit(0);
 }
 
 const all: Round[] = [];
@@ -89,8 +110,10 @@ const java = {
 };
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version, platform: `${process.platform} ${process.arch}` };
 
+const startup = measureStartup(startupRounds);
+
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine, rounds, sizes: summary, growth, javaDemo: java }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine, rounds, sizes: summary, growth, javaDemo: java, startup }, null, 2)}\n`);
 } else {
   const f = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const lines: string[] = [];
@@ -118,5 +141,6 @@ if (json) {
   lines.push(`growth of wall time: ${growth.map((g) => `${f(g.from)}→${f(g.to)} ×${f(g.wallRatio, 1)}`).join(', ')}`);
   lines.push(`article Java demo: ${f(java.virtualSeconds / 60)} virtual minutes in ${f(java.wallMs)} ms (${f(java.events)} events)`);
   lines.push('B = bare compiled flat table (no fds, programs, sequence numbers); A = xstate transition() per event.');
+  lines.push('', ...startupLines(startup));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -3,7 +3,7 @@ import type { Paint } from '../report/runText.js';
 import { PLAIN } from '../report/runText.js';
 
 /** Whether colour should be used on `stream` (https://no-color.org: any non-empty NO_COLOR disables it). */
-export function wantsColor(stream: NodeJS.WriteStream, disabled: boolean): boolean {
+export function wantsColor(stream: Pick<NodeJS.WriteStream, 'isTTY'>, disabled: boolean): boolean {
   const noColor = process.env['NO_COLOR'];
   return !disabled && (noColor === undefined || noColor === '') && stream.isTTY === true && process.env['TERM'] !== 'dumb';
 }

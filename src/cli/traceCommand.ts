@@ -1,40 +1,21 @@
 /** `tcpsim trace FILE`: one connection of a run as an RFC 9293 table, Mermaid, pcapng or JSON. */
-import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { TRACE_HELP } from './helpTexts.js';
 import { simulate } from '../sim/simulate.js';
-import { rfcTable } from '../report/rfcTable.js';
 import { mermaidSequence } from '../report/mermaid.js';
 import { toPcapng } from '../report/pcapng.js';
+import { rfcTable } from '../report/rfcTable.js';
 import { loadForCli } from './loadForCli.js';
+import { parseFlags } from './parseFlags.js';
 import { UsageError } from './usageError.js';
+import { isStdout, writeOutput } from './writeOutput.js';
 import { withNewline } from './withNewline.js';
 
-/** Help text of `tcpsim trace`. */
-export const TRACE_HELP = `Usage: tcpsim trace FILE [options]
-
-Simulate a scenario and print one connection's life: every segment with its
-sequence and acknowledgement numbers, every app call, timer and state change.
-
-Options:
-  --conn N            connection number (default 0, the first client connection)
-  --format F          rfc (default): the layout of RFC 9293 Figures 12 and 13
-                      mermaid: a sequenceDiagram
-                      pcapng: a capture Wireshark opens (all connections unless --conn)
-                      json: the raw trace events
-  --absolute          rfc/mermaid: absolute sequence numbers instead of relative
-  --time              rfc: add a time column
-  -o, --output OUT    write to OUT instead of stdout (required for pcapng on a terminal)
-  --seed, --param, --profile, --until   as for \`tcpsim run\`
-  -h, --help          this help`;
 
 /** Runs `tcpsim trace`; returns the exit code. */
 export function traceCommand(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseFlags('trace', argv, {
       conn: { type: 'string' },
-      format: { type: 'string', default: 'rfc' },
+      format: { type: 'string' },
       absolute: { type: 'boolean' },
       time: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
@@ -44,13 +25,14 @@ export function traceCommand(argv: string[]): number {
       until: { type: 'string' },
       'allow-large': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
-    },
   });
   if (values.help) {
     process.stdout.write(`${TRACE_HELP}\n`);
     return 0;
   }
-  const format = values.format;
+  if (positionals.length > 1) throw new UsageError(`tcpsim trace takes one scenario (found ${positionals.length}: ${positionals.join(' ')})`);
+  const format = values.format ?? 'rfc';
+  const output = values.output === undefined || isStdout(values.output) ? undefined : values.output;
   if (!['rfc', 'mermaid', 'pcapng', 'json'].includes(format)) throw new UsageError(`--format: expected rfc, mermaid, pcapng or json, found "${format}"`);
   if (values.conn !== undefined && !/^\d+$/.test(values.conn)) throw new UsageError(`--conn: expected a connection number, found "${values.conn}"`);
   const conn = values.conn === undefined ? undefined : Number(values.conn);
@@ -62,15 +44,14 @@ export function traceCommand(argv: string[]): number {
     throw new UsageError(`--conn ${only}: the run has no such connection (connections are numbered from 0 in connect order)`);
   }
   const seq = values.absolute ? ('absolute' as const) : ('relative' as const);
-  let output: string | Buffer;
-  if (format === 'rfc') output = withNewline(rfcTable(trace, only ?? 0, { seq, time: values.time ?? false }));
-  else if (format === 'mermaid') output = withNewline(mermaidSequence(trace, only ?? 0, { seq }));
-  else if (format === 'json') output = `${JSON.stringify(trace, null, 2)}\n`;
+  let text: string | Buffer;
+  if (format === 'rfc') text = withNewline(rfcTable(trace, only ?? 0, { seq, time: values.time ?? false }));
+  else if (format === 'mermaid') text = withNewline(mermaidSequence(trace, only ?? 0, { seq }));
+  else if (format === 'json') text = `${JSON.stringify(trace, null, 2)}\n`;
   else {
-    if (values.output === undefined && process.stdout.isTTY) throw new UsageError('pcapng is binary: give -o FILE (or redirect stdout)');
-    output = toPcapng(trace, only === undefined ? {} : { conns: [only] });
+    if (output === undefined && process.stdout.isTTY) throw new UsageError('pcapng is binary: give -o FILE (or redirect stdout)');
+    text = toPcapng(trace, only === undefined ? {} : { conns: [only] });
   }
-  if (values.output !== undefined) writeFileSync(values.output, output);
-  else process.stdout.write(output);
+  writeOutput(output ?? '-', text);
   return 0;
 }

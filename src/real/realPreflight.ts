@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { LINUX, resolveProfile, type Profile } from '../model/profile.js';
 import { LINUX_FIXED_FIELDS, SYSCTL_TABLE, overridesFromSysctls, sysctlForField, sysctlRow } from '../model/sysctlProfile.js';
 import { formatDuration } from '../scenario/duration.js';
-import { LARGE_LIMITS } from '../scenario/limits.js';
+import { LARGE_LIMITS, LOAD_OPTION_ADVICE } from '../scenario/limits.js';
 import { ScenarioError, type ScenarioProblem } from '../scenario/scenarioError.js';
 import { formatPath, parseSource, type DocPath } from '../scenario/sourceDocument.js';
 import { didYouMean } from '../scenario/suggest.js';
@@ -160,7 +160,7 @@ export function locatedError(scenario: Scenario, problems: readonly RealProblem[
   } catch {
     text = undefined;
   }
-  const index = text === undefined ? undefined : parseSource(text, scenario.file, LARGE_LIMITS).index;
+  const index = text === undefined ? undefined : parseSource(text, scenario.file, LARGE_LIMITS, LOAD_OPTION_ADVICE).index;
   const located: ScenarioProblem[] = problems.map((p) => {
     if (index === undefined) return { file: scenario.file, line: 1, col: 1, path: formatPath(p.path), expected: p.expected, found: p.found, ...(p.hint === undefined ? {} : { hint: p.hint }) };
     // `profile: rfc9293` has no profile.name: point at the value written for its parent

@@ -8,29 +8,22 @@ import type { Sample, SimulationResult } from '../sim/simulate.js';
 import { giveUpAfter, synRetryLimit, synTimeout } from '../model/backoff.js';
 import type { Profile } from '../model/profile.js';
 import { wheelBucket } from '../model/timerWheel.js';
+import { clock, span } from './clock.js';
+import { agree, count } from './plural.js';
+import { portExhaustionSentences } from './portExhaustion.js';
 
-/** A clock reading for people: `0:25`, `1:02:03`, `0:00.250`. */
+/** Times for people, also offered here to the reporters that have always imported them from the diagnosis. */
+export { clock, span };
+
+/** Scenarios that reproduce the article (their names start so): only they may speak of the article's netstat. */
+export function isArticleScenario(scenario: Scenario): boolean {
+  return scenario.name.startsWith('article-');
+}
+
 /** The SYN retransmission schedule in words: "1 s ×5, then doubling, 10 retries". */
 function synBackoffText(profile: Profile): string {
   const linear = profile.synLinearTimeouts > 0 ? ` ×${profile.synLinearTimeouts + 1}, then` : ',';
   return `${span(profile.synRto)}${linear} doubling, ${synRetryLimit(profile, true)} retries`;
-}
-
-export function clock(ms: number): string {
-  const totalSeconds = Math.floor(ms / 1000);
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  const frac = ms % 1000 === 0 ? '' : `.${String(Math.round(ms % 1000)).padStart(3, '0')}`;
-  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
-  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}${frac}`;
-}
-
-/** Seconds for people: `60 s`, `2 min`, `250 ms`. */
-export function span(micros: number): string {
-  if (micros % 60_000_000 === 0 && micros >= 120_000_000) return `${micros / 60_000_000} min`;
-  if (micros >= 1_000_000) return `${+(micros / 1_000_000).toFixed(1)} s`;
-  return `${+(micros / 1000).toFixed(1)} ms`;
 }
 
 function firstSample(samples: readonly Sample[], test: (s: Sample) => boolean): Sample | undefined {
@@ -56,7 +49,7 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
       const accepted = result.stats.accepted.get(name) ?? 0;
       if (closeWait > 0 && steady) {
         out.push(
-          `${name} never closes its connections: ${closeWait} sockets sit in CLOSE_WAIT — the peers sent FIN, ${name} never called close(). ` +
+          `${name} never closes its connections: ${count(closeWait, 'socket')} ${agree(closeWait, 'sits', 'sit')} in CLOSE_WAIT — the ${agree(closeWait, 'peer', 'peers')} sent FIN, ${name} never called close(). ` +
             (spec.keepalive === null
               ? `CLOSE_WAIT has no timer, so they stay until the process closes them or exits.`
               : `CLOSE_WAIT has no timer of its own; keepalive ends one only when the peer answers a probe with RST.`),
@@ -71,8 +64,8 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
             ? `their peers reset them (RST)`
             : `keepalive (${span(ka.idle ?? profile.keepaliveTime)} idle, then a probe every ${span(ka.interval ?? profile.keepaliveIntvl)}) probed each one, and once the peer's orphaned FIN_WAIT_2 had expired (tcp_fin_timeout${profile.finTimeout === null ? '' : `, ${span(profile.finTimeout)}`}) the peer's kernel answered the next probe with RST`;
         out.push(
-          `${name} never closed ${closedFds} connections, yet netstat no longer shows them: ${peakCloseWait > 0 ? `CLOSE_WAIT peaked at ${peakCloseWait}, then ` : ''}${how}${gone !== undefined ? ` (from ${clock(gone.t)})` : ''}, and each socket went to CLOSED while ${name} still holds its fd. ` +
-            `${closedFds} leaked fds whose socket is already closed: invisible to netstat and ss; count them with \`ls /proc/PID/fd\` or the alloc figure of /proc/net/sockstat.`,
+          `${name} never closed ${count(closedFds, 'connection')}, yet netstat no longer shows them: ${peakCloseWait > 0 ? `CLOSE_WAIT peaked at ${peakCloseWait}, then ` : ''}${how}${gone !== undefined ? ` (from ${clock(gone.t)})` : ''}, and each socket went to CLOSED while ${name} still holds its fd. ` +
+            `${count(closedFds, 'leaked fd')} whose ${agree(closedFds, 'socket is', 'sockets are')} already closed: invisible to netstat and ss; count them with \`ls /proc/PID/fd\` or the alloc figure of /proc/net/sockstat.`,
         );
       }
       // the runtime's own fds of its first write (OpenJDK's pre-close socketpair) are not the connections'
@@ -80,8 +73,8 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
       if (accepted > 0 && fds > own) {
         const perConn = (fds - own) / accepted;
         out.push(
-          `Each accepted connection costs ${name} ${Number.isInteger(perConn) ? perConn : perConn.toFixed(2)} fd for good: ${fds} fds open at the end against ${own} of its own` +
-            `${spec.firstWriteFds > 0 ? ` (${baseline} at start, ${spec.firstWriteFds} opened by the runtime at its first write)` : ''}, for ${accepted} accepted connections.`,
+          `Each accepted connection costs ${name} ${Number.isInteger(perConn) ? count(perConn, 'fd') : `${perConn.toFixed(2)} fds`} for good: ${count(fds, 'fd')} open at the end against ${own} of its own` +
+            `${spec.firstWriteFds > 0 ? ` (${baseline} at start, ${spec.firstWriteFds} opened by the runtime at its first write)` : ''}, for ${count(accepted, 'accepted connection')}.`,
         );
       }
     }
@@ -94,7 +87,7 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
       if (spec.acceptPolicy === 'libuv') {
         const dropped = result.stats.droppedByEmfileTrick.get(name) ?? 0;
         out.push(
-          `${name} reached its fd limit (nofile ${spec.nofile}) by ${when}. As a Node (libuv) server it then accepted and at once closed ${dropped} further connections (uv__emfile_trick); the program was never told.`,
+          `${name} reached its fd limit (nofile ${spec.nofile}) by ${when}. As a Node (libuv) server it then accepted and at once closed ${count(dropped, 'further connection')} (uv__emfile_trick); the program was never told.`,
         );
       } else if (ended !== undefined && ended.exited) {
         out.push(
@@ -110,8 +103,10 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
         const queued = closeWait - Math.max(0, (final.fds[name] ?? 0) - baseline);
         out.push(
           `${name} reached its fd limit (nofile ${spec.nofile}) by ${when}; from then on accept() failed with EMFILE ` +
-            `(${emfile} times${first !== undefined ? `, first at ${clock(first / 1000)}` : ''}).` +
-            (queued > 0 ? ` ${queued} connections the kernel completed but ${name} could not accept wait in the accept queue — they are in CLOSE_WAIT too.` : ''),
+            `(${count(emfile, 'time')}${first !== undefined ? `, first at ${clock(first / 1000)}` : ''}).` +
+            (queued > 0
+              ? ` ${count(queued, 'connection')} the kernel completed but ${name} could not accept ${agree(queued, 'waits', 'wait')} in the accept queue — ${agree(queued, 'it is', 'they are')} in CLOSE_WAIT too.`
+              : ''),
         );
       }
     }
@@ -133,7 +128,8 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
   const finWait2Expired = world.expiries[3] ?? 0;
   if (finWait2Expired > 0 && profile.finTimeout !== null) {
     out.push(
-      `${finWait2Expired} FIN_WAIT_2 sockets (peak ${peakFinWait2}) expired: they were the closing side's sockets, orphaned by close(), whose peer never sent its FIN, and Linux ends an orphaned FIN_WAIT_2 after tcp_fin_timeout (${span(profile.finTimeout)}).${scenario.name.startsWith('article-') ? " That is why the article's netstat shows CLOSE_WAIT but no FIN_WAIT2." : ''}`,
+      `${count(finWait2Expired, 'FIN_WAIT_2 socket')} (peak ${peakFinWait2}) expired: ${finWait2Expired === 1 ? 'it was a' : 'they were the'} closing side's ${finWait2Expired === 1 ? 'socket' : 'sockets'}, orphaned by close(), whose peer never sent its FIN, and Linux ends an orphaned FIN_WAIT_2 after tcp_fin_timeout (${span(profile.finTimeout)}).` +
+        (isArticleScenario(scenario) ? " That is why the article's netstat shows CLOSE_WAIT but no FIN_WAIT2." : ''),
     );
   }
   if ((final.states.FIN_WAIT_2 ?? 0) > 0) {
@@ -148,7 +144,7 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
     const left = final.states.TIME_WAIT ?? 0;
     out.push(
       `TIME_WAIT peaked at ${peakTimeWait}, held by the side that sent the first FIN (both sides, in a simultaneous close); each lasts ${span(profile.timeWait)} (${profile.name === 'linux' ? 'TCP_TIMEWAIT_LEN, fixed in the Linux kernel' : '2 MSL'}${profile.hz === null ? '' : `; up to ${span(wheelBucket(profile.timeWait, profile.hz))} more, as the kernel's timer wheel rounds it up`})` +
-        (left === 0 ? ' and all of them have expired.' : `; ${left} remain at the end.`),
+        (left === 0 ? ` and ${agree(peakTimeWait, 'it has', 'all of them have')} expired.` : `; ${left} ${agree(left, 'remains', 'remain')} at the end.`),
     );
   }
 
@@ -167,6 +163,8 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
         `. The clients sent them again (a SYN 1 s later, data 200 ms later) and every one got in.`,
     );
   }
+
+  out.push(...portExhaustionSentences(result, scenario));
 
   const onlyListeners = Object.keys(final.states).every((state) => state === 'LISTEN');
   // back to what it held before any connection (plus the runtime's first-write fds, once it wrote)

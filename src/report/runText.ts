@@ -88,10 +88,12 @@ export function runText(result: SimulationResult, scenario: Scenario, options: R
   const accepted = [...result.stats.accepted].map(([name, n]) => `${name} ${n}`).join(', ');
   if (accepted) out.push(`  accepted          ${accepted}`);
   const errors = Object.entries(final.errors).filter(([, n]) => n > 0);
-  const firstEmfile = result.world.firstErrorAt('EMFILE');
-  out.push(
-    `  errors            ${errors.length === 0 ? 'none' : errors.map(([e, n]) => `${e} ${n}${e === 'EMFILE' && firstEmfile !== undefined ? ` (first at ${clock(firstEmfile / 1000)})` : ''}`).join(', ')}`,
-  );
+  // when the errors that end a server's or a client's growth began
+  const firstAt = (errno: string): string => {
+    const at = errno === 'EMFILE' || errno === 'EADDRNOTAVAIL' ? result.world.firstErrorAt(errno) : undefined;
+    return at === undefined ? '' : ` (first at ${clock(at / 1000)})`;
+  };
+  out.push(`  errors            ${errors.length === 0 ? 'none' : errors.map(([e, n]) => `${e} ${n}${firstAt(e)}`).join(', ')}`);
   const live = Object.entries(final.states).map(([s, n]) => `${s} ${n}`).join(', ');
   out.push(`  ${`sockets at ${clock(final.t)}`.padEnd(17)} ${live || 'none'}`);
   const diagnosis = diagnose(result, scenario);

@@ -25,6 +25,12 @@ export function formatScenarioError(
 }
 
 function formatProblem(p: ScenarioProblem, paint: (code: string, text: string) => string): string {
+  if (p.file.startsWith('--')) {
+    // a command-line flag's value: no file, line or caret to show
+    const lines = [`${paint('1', `${p.file} ${p.sourceLine ?? ''}:`.replace(' :', ':'))} expected ${p.expected}, found ${p.found}`];
+    if (p.hint !== undefined) lines.push(`  ${paint('36', p.hint)}`);
+    return lines.join('\n');
+  }
   const where = paint('1', `${p.file}:${p.line}:${p.col}:`);
   const path = p.path === '' ? '' : ` ${paint('1', p.path)}:`;
   const lines = [`${where}${path} expected ${p.expected}, found ${p.found}`];

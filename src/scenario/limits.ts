@@ -1,6 +1,8 @@
 /**
- * Guard rails against scenarios that would run for hours or exhaust memory by mistake. Each limit
- * names itself in the error it causes, with the loader option that raises it.
+ * Guard rails against scenarios that would run for hours or exhaust memory by mistake: the one
+ * place that defines them, and the one wording of a refusal. Each limit names itself in the error
+ * it causes, with the way to raise it when there is one. The file and the command line's flags
+ * (`--until`, `--every`) are held to the same limits by the same code.
  */
 import type { Micros } from './types.js';
 
@@ -26,6 +28,14 @@ export interface Limits {
   readonly maxSourceBytes: number;
   /** Most YAML nodes after expanding aliases (stops "billion laughs" documents). */
   readonly maxNodes: number;
+  /** Most processes in one scenario. */
+  readonly maxProcesses: number;
+  /** Most hosts in one scenario. */
+  readonly maxHosts: number;
+  /** Most declared parameters. */
+  readonly maxParams: number;
+  /** Most process samples (samples × processes): every sample counts each process's sockets and fds. */
+  readonly maxProcessSamples: number;
 }
 
 const SECOND = 1_000_000;
@@ -41,8 +51,12 @@ export const DEFAULT_LIMITS: Limits = {
   minAcceptRetry: 1_000,
   maxSteps: 10_000,
   maxWriteBytes: 16 * 1024 * 1024,
-  maxSourceBytes: 4 * 1024 * 1024,
+  maxSourceBytes: 256 * 1024,
   maxNodes: 200_000,
+  maxProcesses: 5_000,
+  maxHosts: 5_000,
+  maxParams: 1_000,
+  maxProcessSamples: 2_000_000,
 };
 
 /** Much wider (still finite) limits, for a CLI flag such as `--allow-large`. */
@@ -57,9 +71,33 @@ export const LARGE_LIMITS: Limits = {
   maxWriteBytes: 1024 * 1024 * 1024,
   maxSourceBytes: 256 * 1024 * 1024,
   maxNodes: 20_000_000,
+  maxProcesses: 1_000_000,
+  maxHosts: 1_000_000,
+  maxParams: 100_000,
+  maxProcessSamples: 1_000_000_000,
 };
 
 /** The default limits with the caller's changes applied. */
 export function resolveLimits(overrides: Partial<Limits> | undefined): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };
+}
+
+/** Whether `value` is allowed by `limit` in `limits` (a `min…` limit is a floor, the others are ceilings). */
+export function withinLimit(limits: Limits, limit: keyof Limits, value: number): boolean {
+  return limit.startsWith('min') ? value >= limits[limit] : value <= limits[limit];
+}
+
+/**
+ * How a refused value could be allowed, said to whoever loads: the raise, or undefined when
+ * nothing they can do raises it. `needed` is the value refused (NaN when it is not known).
+ */
+export type LimitAdvice = (limit: keyof Limits, needed: number) => string | undefined;
+
+/** The advice for callers of the loader: the `limits` option, with the value that would pass. */
+export const LOAD_OPTION_ADVICE: LimitAdvice = (limit, needed) =>
+  `raise it with the load option limits: { ${limit}: ${Number.isFinite(needed) ? needed : 'N'} }`;
+
+/** The advice for the command line: `--allow-large` when it would allow the value and is not given yet; else none. */
+export function commandLineAdvice(allowLarge: boolean): LimitAdvice {
+  return (limit, needed) => (!allowLarge && (Number.isNaN(needed) || withinLimit(LARGE_LIMITS, limit, needed)) ? 'raise it with --allow-large (much larger, still finite limits)' : undefined);
 }

@@ -3,10 +3,13 @@
  * ⇒ resolution and limits ⇒ `Scenario`. Each stage reports every problem it finds; a stage runs
  * only when the ones before it found none, so later complaints never stem from earlier ones.
  */
-import { readFileSync, statSync } from 'node:fs';
 import type { Scenario } from './types.js';
-import type { Limits } from './limits.js';
-import { resolveLimits } from './limits.js';
+import type { LimitAdvice, Limits } from './limits.js';
+import { LOAD_OPTION_ADVICE, resolveLimits } from './limits.js';
+import { readSource } from './readSource.js';
+import { countProblems } from './countProblems.js';
+import type { CommandLineOverrides } from './commandLineOverrides.js';
+import { applyOverrides } from './commandLineOverrides.js';
 import { ScenarioError } from './scenarioError.js';
 import type { ScenarioProblem } from './scenarioError.js';
 import { parseSource } from './sourceDocument.js';
@@ -16,21 +19,27 @@ import { zodProblems } from './zodProblems.js';
 import { resolveScenario } from './resolveScenario.js';
 import { isPlainMap } from './describeValue.js';
 
-/** Options for loading: `--param` overrides (name ⇒ text) and raised limits. */
+/** Options for loading: `--param` overrides (name ⇒ text), other command-line overrides, raised limits. */
 export interface LoadOptions {
   readonly params?: Readonly<Record<string, string>>;
   readonly limits?: Partial<Limits>;
+  /** `--seed`, `--profile`, `--every`, `--until` as typed: held to the same rules and limits as the file's fields. */
+  readonly overrides?: CommandLineOverrides;
+  /** How a refusal says to raise a limit (default: the `limits` load option). */
+  readonly limitAdvice?: LimitAdvice;
 }
 
 /** Loads a scenario from YAML or JSON text; `file` names it in messages. Throws ScenarioError. */
 export function loadScenarioText(text: string, file: string, options: LoadOptions = {}): Scenario {
   const limits = resolveLimits(options.limits);
+  const advice = options.limitAdvice ?? LOAD_OPTION_ADVICE;
   if (text.length > limits.maxSourceBytes) {
+    const hint = advice('maxSourceBytes', text.length);
     throw new ScenarioError([
-      { file, line: 1, col: 1, path: '', expected: `a file of at most ${limits.maxSourceBytes.toLocaleString('en-US')} bytes (limit maxSourceBytes)`, found: `${text.length.toLocaleString('en-US')} characters`, hint: `raise it with the load option limits: { maxSourceBytes: ${text.length} } (tcpsim: --allow-large)` },
+      { file, line: 1, col: 1, path: '', expected: `a file of at most ${limits.maxSourceBytes.toLocaleString('en-US')} bytes (limit maxSourceBytes)`, found: `${text.length.toLocaleString('en-US')} characters`, ...(hint === undefined ? {} : { hint }) },
     ]);
   }
-  const parsed = parseSource(text, file, limits);
+  const parsed = parseSource(text, file, limits, advice);
   stop(parsed.problems);
   const { index } = parsed;
   if (!isPlainMap(parsed.value)) {
@@ -38,19 +47,23 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
     throw new Error('unreachable');
   }
   const root = parsed.value;
+  // counts first: a 50,000-process file is refused before anything looks at its processes
+  stop(countProblems(root, index, limits, advice));
   const { specs, problems: paramProblems } = readParamSpecs(root['params'], index);
   stop(paramProblems);
   const { values, problems: overrideProblems } = resolveParamValues(specs, options.params ?? {}, index);
   stop(overrideProblems);
   const substituted = substituteParams(root, values, index);
-  const checked = scenarioSchema.safeParse(substituted.value);
+  const overridden = applyOverrides(substituted.value, options.overrides ?? {});
+  stop(overridden.problems);
+  const checked = scenarioSchema.safeParse(overridden.value);
   const failedRefs = new Set(substituted.problems.map((p) => p.path));
   const schemaProblems = checked.success
     ? []
-    : zodProblems(checked.error.issues, substituted.value, scenarioSchema, index).filter((p) => !failedRefs.has(p.path) || p.found.startsWith('unknown key'));
+    : zodProblems(checked.error.issues, overridden.value, scenarioSchema, index).filter((p) => !failedRefs.has(p.path) || p.found.startsWith('unknown key'));
   stop([...substituted.problems, ...schemaProblems]);
   if (!checked.success) throw new Error('zod rejected a document without saying why');
-  const resolved = resolveScenario(checked.data, { index, file, params: specs, paramValues: values, limits });
+  const resolved = resolveScenario(checked.data, { index, file, params: specs, paramValues: values, limits, advice, flags: overridden.flags });
   stop(resolved.problems);
   if (resolved.scenario === undefined) throw new Error('resolution produced neither a scenario nor problems');
   return resolved.scenario;
@@ -58,22 +71,7 @@ export function loadScenarioText(text: string, file: string, options: LoadOption
 
 /** Reads and loads a scenario file (path as given on the command line). Throws ScenarioError. */
 export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
-  const limits = resolveLimits(options.limits);
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > limits.maxSourceBytes) {
-      throw new ScenarioError([
-        { file: path, line: 1, col: 1, path: '', expected: `a file of at most ${limits.maxSourceBytes.toLocaleString('en-US')} bytes (limit maxSourceBytes)`, found: `${size.toLocaleString('en-US')} bytes`, hint: `raise it with the load option limits: { maxSourceBytes: ${size} } (tcpsim: --allow-large)` },
-      ]);
-    }
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof ScenarioError) throw err;
-    const code = err instanceof Error && 'code' in err ? String(err.code) : 'an unreadable file';
-    const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : code === 'EACCES' ? 'a file without read permission' : code;
-    throw new ScenarioError([{ file: path, line: 1, col: 1, path: '', expected: 'a readable scenario file (.yaml or .json)', found }]);
-  }
+  const text = readSource(path, resolveLimits(options.limits), options.limitAdvice ?? LOAD_OPTION_ADVICE);
   return loadScenarioText(text, path, options);
 }
 

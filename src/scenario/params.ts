@@ -11,6 +11,7 @@ import { paramsSchema } from './schema.js';
 import { zodProblems } from './zodProblems.js';
 import { didYouMean } from './suggest.js';
 import { describeValue, isPlainMap } from './describeValue.js';
+import { namesList } from './namesList.js';
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -74,11 +75,12 @@ export function resolveParamValues(
   const problems: ScenarioProblem[] = [];
   for (const s of specs) Object.defineProperty(values, s.name, { value: s.default, enumerable: true, writable: true, configurable: true });
   const names = specs.map((s) => s.name);
+  const byName = new Map(specs.map((s) => [s.name, s] as const));
   for (const [name, text] of Object.entries(overrides)) {
-    const spec = specs.find((s) => s.name === name);
+    const spec = byName.get(name);
     const found = `--param ${name}=${text}`;
     if (spec === undefined) {
-      const declared = names.length === 0 ? 'this scenario declares no params' : `declared: ${names.join(', ')}`;
+      const declared = names.length === 0 ? 'this scenario declares no params' : `declared: ${namesList(names)}`;
       problems.push(index.problem(['params'], `a parameter declared in params (${declared})`, found, didYouMean(name, names), 'key'));
       continue;
     }
@@ -181,7 +183,7 @@ export function substituteParams(
   const lookup = (name: string, text: string, offset: number, path: DocPath): number | undefined => {
     const n = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
     if (n !== undefined) return n;
-    const expected = names.length === 0 ? 'a declared parameter (this scenario has no params section)' : `a declared parameter (${names.join(', ')})`;
+    const expected = names.length === 0 ? 'a declared parameter (this scenario has no params section)' : `a declared parameter (${namesList(names)})`;
     problems.push(located(path, text, offset, expected, `\${${name}}`, didYouMean(name, names)));
     return undefined;
   };

@@ -27,8 +27,12 @@ import type { Errno } from '../sim/trace.js';
 import type { BoundDocument, DurationDocument, ProbabilityDocument, ProcessDocument, ScenarioDocument, StepDocument } from './schema.js';
 import type { DocPath, SourceIndex } from './sourceDocument.js';
 import type { ScenarioProblem } from './scenarioError.js';
-import type { Limits } from './limits.js';
+import type { LimitAdvice, Limits } from './limits.js';
+import type { FlagOrigins } from './commandLineOverrides.js';
+import { flagProblem } from './commandLineOverrides.js';
 import { formatDuration, tryParseDuration } from './duration.js';
+import { formatPath } from './sourceDocument.js';
+import { namesList } from './namesList.js';
 import { didYouMean } from './suggest.js';
 import { DURATION_PHRASE } from './schema.js';
 import { RUNTIMES, type RuntimeDefaults } from './runtimes.js';
@@ -56,6 +60,10 @@ export interface ResolveContext {
   readonly params: readonly ParamSpec[];
   readonly paramValues: Readonly<Record<string, number>>;
   readonly limits: Limits;
+  /** How a refusal says to raise a limit. */
+  readonly advice: LimitAdvice;
+  /** Values that came from command-line flags, by path: their problems name the flag. */
+  readonly flags?: FlagOrigins;
 }
 
 const big = (n: number): string => n.toLocaleString('en-US');
@@ -76,11 +84,13 @@ class Resolver {
   }
 
   private fail(path: DocPath, expected: string, found: string, hint?: string, prefer: 'key' | 'value' = 'value'): void {
-    this.problems.push(this.index.problem(path, expected, found, hint, prefer));
+    const at = formatPath(path);
+    const flag = this.ctx.flags?.get(at);
+    this.problems.push(flag === undefined ? this.index.problem(path, expected, found, hint, prefer) : flagProblem(flag.flag, flag.text, at, expected, found, hint));
   }
 
-  private limitHint(option: keyof Limits, needed: number): string {
-    return `raise it with the load option limits: { ${option}: ${needed} } (tcpsim: --allow-large)`;
+  private limitHint(option: keyof Limits, needed: number): string | undefined {
+    return this.ctx.advice(option, needed);
   }
 
   private duration(value: DurationDocument | undefined, path: DocPath, fallback: Micros): Micros {
@@ -105,8 +115,12 @@ class Resolver {
   run(doc: ScenarioDocument): Scenario {
     const { profile, profileOverrides } = this.profile(doc);
     const hosts = this.hosts(doc);
+    const problemsBefore = this.problems.length;
     const sample = this.sample(doc);
+    // the product only when the samples themselves are acceptable: one complaint, not a cascade
+    const sampleAccepted = this.problems.length === problemsBefore;
     const processes = this.processes(doc, hosts);
+    if (sampleAccepted) this.processSamples(sample, processes.length);
     this.connectTargets(doc, processes);
     const expectations = this.expectations(doc, processes, sample);
     const faults = this.faults(doc, sample.until);
@@ -203,6 +217,7 @@ class Resolver {
 
   private sample(doc: ScenarioDocument): { every: Micros; until: Micros } {
     const { limits } = this.ctx;
+    const problemsBefore = this.problems.length;
     const every = this.duration(doc.sample?.every, ['sample', 'every'], DEFAULTS.sampleEvery);
     const until = this.duration(doc.sample?.until, ['sample', 'until'], DEFAULTS.sampleUntil);
     if (every === 0) {
@@ -214,18 +229,38 @@ class Resolver {
     else if (until > limits.maxRunTime) {
       this.fail(['sample', 'until'], `at most ${formatDuration(limits.maxRunTime)} (limit maxRunTime)`, formatDuration(until), this.limitHint('maxRunTime', until));
     }
-    if (every > 0 && until > 0) {
+    // the count of samples only when every and until are each acceptable: one complaint, not a cascade
+    if (every > 0 && until > 0 && this.problems.length === problemsBefore) {
       const samples = Math.floor(until / every) + 1;
       if (samples > limits.maxSamples) {
+        const raise = this.limitHint('maxSamples', samples);
+        // blame the flag when one of the two came from the command line
+        const blamed = this.ctx.flags?.has('sample.every') !== true && this.ctx.flags?.has('sample.until') === true ? 'until' : 'every';
         this.fail(
-          ['sample', 'every'],
+          ['sample', blamed],
           `at most ${big(limits.maxSamples)} samples (limit maxSamples)`,
           `${big(samples)} (every ${formatDuration(every)} until ${formatDuration(until)})`,
-          `sample less often, or ${this.limitHint('maxSamples', samples)}`,
+          `sample less often${raise === undefined ? '' : `, or ${raise}`}`,
         );
       }
     }
     return { every, until };
+  }
+
+  /** Every sample counts every process's sockets and fds: their product is bounded too. */
+  private processSamples(sample: { every: Micros; until: Micros }, processes: number): void {
+    const { limits } = this.ctx;
+    if (sample.every <= 0 || sample.until <= 0) return;
+    const samples = Math.floor(sample.until / sample.every) + 1;
+    const product = samples * processes;
+    if (product <= limits.maxProcessSamples) return;
+    const raise = this.limitHint('maxProcessSamples', product);
+    this.fail(
+      ['sample', this.ctx.flags?.has('sample.every') !== true && this.ctx.flags?.has('sample.until') === true ? 'until' : 'every'],
+      `at most ${big(limits.maxProcessSamples)} process samples (samples × processes, limit maxProcessSamples)`,
+      `${big(samples)} samples × ${big(processes)} processes = ${big(product)}`,
+      `sample less often, or use fewer processes${raise === undefined ? '' : `, or ${raise}`}`,
+    );
   }
 
   private processes(doc: ScenarioDocument, hosts: readonly HostSpec[]): ProcessSpec[] {
@@ -235,6 +270,7 @@ class Resolver {
       this.fail(['processes'], 'at least one process', 'an empty map', 'a scenario needs a server (listen + onConnection) and usually a client (connections + steps)');
     }
     const hostNames = hosts.map((h) => h.name);
+    const knownHosts = new Set(hostNames);
     const firstHost = hosts[0]?.name ?? DEFAULTS.host.name;
     const out: ProcessSpec[] = [];
     let totalConnections = 0;
@@ -246,8 +282,8 @@ class Resolver {
         this.fail(path, 'a process name (letters, digits, _ . -; starting with a letter)', JSON.stringify(name), undefined, 'key');
       }
       const host = p.host ?? firstHost;
-      if (!hostNames.includes(host)) {
-        this.fail([...path, 'host'], `a host defined in hosts (${hostNames.join(', ')})`, JSON.stringify(host), didYouMean(host, hostNames));
+      if (!knownHosts.has(host)) {
+        this.fail([...path, 'host'], `a host defined in hosts (${namesList(hostNames)})`, JSON.stringify(host), didYouMean(host, hostNames));
       }
       const runtime = p.runtime === undefined ? null : RUNTIMES[p.runtime];
       const nofile = p.nofile ?? DEFAULTS.nofile;
@@ -388,10 +424,6 @@ class Resolver {
   }
 
   private steps(docs: readonly StepDocument[], path: DocPath, role: 'server' | 'client'): Step[] {
-    const { limits } = this.ctx;
-    if (docs.length > limits.maxSteps) {
-      this.fail(path, `at most ${big(limits.maxSteps)} steps (limit maxSteps)`, big(docs.length), this.limitHint('maxSteps', docs.length));
-    }
     if (role === 'client' && docs.length === 0) this.fail(path, 'steps beginning with connect', 'an empty list');
     return docs.map((d, i) => {
       const at = [...path, i];
@@ -443,14 +475,15 @@ class Resolver {
 
   private connectTargets(doc: ScenarioDocument, processes: readonly ProcessSpec[]): void {
     const servers = processes.filter((p) => p.server !== undefined).map((p) => p.name);
+    const listening = new Set(servers);
     for (const p of processes) {
       p.client?.steps.forEach((s, i) => {
         if (s.op !== 'connect' || !('process' in s.to)) return;
         const target = s.to.process;
         const path = ['processes', p.name, 'steps', i, 'connect'];
-        if (servers.includes(target)) return;
+        if (listening.has(target)) return;
         const exists = Object.prototype.hasOwnProperty.call(doc.processes, target);
-        const expected = servers.length === 0 ? 'a process that listens (there is none) or "address:port"' : `a process that listens (${servers.join(', ')}) or "address:port"`;
+        const expected = servers.length === 0 ? 'a process that listens (there is none) or "address:port"' : `a process that listens (${namesList(servers)}) or "address:port"`;
         this.fail(path, expected, exists ? `${JSON.stringify(target)}, which does not listen` : JSON.stringify(target), exists ? undefined : didYouMean(target, servers));
       });
     }
@@ -458,6 +491,7 @@ class Resolver {
 
   private expectations(doc: ScenarioDocument, processes: readonly ProcessSpec[], sample: { every: Micros; until: Micros }): Expectation[] {
     const names = processes.map((p) => p.name);
+    const known = new Set(names);
     return (doc.expect ?? []).map((e, i): Expectation => {
       const path = ['expect', i];
       let at: Expectation['at'] = 'end';
@@ -465,15 +499,18 @@ class Resolver {
       else if (e.at !== undefined) {
         const us = this.duration(e.at, [...path, 'at'], 0);
         at = us;
-        if (us > sample.until) {
+        // --every/--until reshape the run after the file was written: its expectations are then
+        // judged at their own times (or fail as "sample missing"), not refused
+        const reshaped = this.ctx.flags?.has('sample.every') === true || this.ctx.flags?.has('sample.until') === true;
+        if (!reshaped && us > sample.until) {
           this.fail([...path, 'at'], `a time within the run (sample.until is ${formatDuration(sample.until)})`, formatDuration(us));
-        } else if (sample.every > 0 && us % sample.every !== 0) {
+        } else if (!reshaped && sample.every > 0 && us % sample.every !== 0) {
           const below = us - (us % sample.every);
           this.fail([...path, 'at'], `a sample time (a multiple of sample.every, ${formatDuration(sample.every)})`, formatDuration(us), `did you mean ${formatDuration(below)} or ${formatDuration(below + sample.every)}?`);
         }
       }
-      if (e.process !== undefined && !names.includes(e.process)) {
-        this.fail([...path, 'process'], `a process name (${names.join(', ')})`, JSON.stringify(e.process), didYouMean(e.process, names));
+      if (e.process !== undefined && !known.has(e.process)) {
+        this.fail([...path, 'process'], `a process name (${namesList(names)})`, JSON.stringify(e.process), didYouMean(e.process, names));
       }
       if (e.states === undefined && e.fds === undefined && e.errors === undefined) {
         this.fail(path, 'an expectation with states, fds or errors', describeKeys(e), 'e.g. states: { CLOSE_WAIT: 0 }');
@@ -484,7 +521,7 @@ class Resolver {
       for (const [s, b] of Object.entries(e.errors ?? {})) if (b !== undefined) errors[s as Errno] = this.bound(b, [...path, 'errors', s]);
       const fds: Record<string, Bound> = {};
       for (const [proc, b] of Object.entries(e.fds ?? {})) {
-        if (!names.includes(proc)) this.fail([...path, 'fds', proc], `a process name (${names.join(', ')})`, JSON.stringify(proc), didYouMean(proc, names), 'key');
+        if (!known.has(proc)) this.fail([...path, 'fds', proc], `a process name (${namesList(names)})`, JSON.stringify(proc), didYouMean(proc, names), 'key');
         Object.defineProperty(fds, proc, { value: this.bound(b, [...path, 'fds', proc]), enumerable: true, writable: true, configurable: true });
       }
       const { line, col } = this.index.position(this.index.offsetOf(path));

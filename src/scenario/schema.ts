@@ -110,7 +110,7 @@ const paramSpec = z.union(
 );
 
 /** The schema of the `params` section alone (validated before substitution). */
-export const paramsSchema = z.record(z.string(), paramSpec).describe('Named numbers, referenced elsewhere as ${name}.');
+export const paramsSchema = z.record(z.string(), paramSpec, says('a map of parameter names to numbers, such as { clients: 1000 }')).describe('Named numbers, referenced elsewhere as ${name}.');
 
 const network = z
   .strictObject({

@@ -3,10 +3,10 @@
  * that any later complaint about a path (`processes.server.listen.port`) can point at its line
  * and column.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import type { ScenarioProblem } from './scenarioError.js';
-import type { Limits } from './limits.js';
+import type { LimitAdvice, Limits } from './limits.js';
 
 /** A path into the document: map keys and list indexes. */
 export type DocPath = readonly (string | number)[];
@@ -123,11 +123,12 @@ export interface ParsedSource {
 }
 
 /** Parses YAML (or JSON) text into plain data with positions; never throws for bad input. */
-export function parseSource(text: string, file: string, limits: Limits): ParsedSource {
+export function parseSource(text: string, file: string, limits: Limits, advice: LimitAdvice): ParsedSource {
   const lines = new LineCounter();
   const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
   const index = new SourceIndex(file, source, lines);
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  // uniqueKeys is checked by the Walker with a set per map: yaml's own check is quadratic in a map's size
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
   const problems: ScenarioProblem[] = [];
   const reportedLines = new Set<number>();
   for (const err of doc.errors.slice(0, 200)) {
@@ -147,7 +148,7 @@ export function parseSource(text: string, file: string, limits: Limits): ParsedS
   }
   if (problems.length > 0) return { value: undefined, index, problems };
   index.record([], { value: [0, 0] });
-  const walker = new Walker(doc, index, limits, problems);
+  const walker = new Walker(doc, index, limits, advice, problems);
   const value = walker.plain(doc.contents, [], 0);
   return { value, index, problems };
 }
@@ -177,20 +178,25 @@ function describeSyntaxError(code: string, message: string): { found: string; hi
 class Walker {
   private nodes = 0;
   private readonly expanding = new Set<YamlNode>();
+  /** Each alias's anchored node, found in one pass: yaml's Alias.resolve() walks the whole document per call. */
+  private readonly targets: ReadonlyMap<Alias, YamlNode>;
 
   constructor(
     private readonly doc: Document,
     private readonly index: SourceIndex,
     private readonly limits: Limits,
+    private readonly advice: LimitAdvice,
     private readonly problems: ScenarioProblem[],
-  ) {}
+  ) {
+    this.targets = aliasTargets(doc);
+  }
 
   plain(node: unknown, path: DocPath, depth: number): unknown {
     if (node === null || node === undefined) return null;
     if (++this.nodes > this.limits.maxNodes) {
       if (this.nodes === this.limits.maxNodes + 1) {
         this.problems.push(
-          this.index.problem(path, `at most ${this.limits.maxNodes.toLocaleString('en-US')} YAML nodes (limit maxNodes)`, 'more, counting alias expansions', 'raise it with the load option limits: { maxNodes: N } (tcpsim: --allow-large)'),
+          this.index.problem(path, `at most ${this.limits.maxNodes.toLocaleString('en-US')} YAML nodes (limit maxNodes)`, 'more, counting alias expansions', this.advice('maxNodes', Number.NaN)),
         );
       }
       return null;
@@ -201,7 +207,7 @@ class Walker {
     }
     if (isAlias(node)) {
       this.index.record(path, { value: spanOf(node.range) });
-      const target = node.resolve(this.doc);
+      const target = this.targets.get(node);
       if (target === undefined) {
         this.problems.push(this.index.problem(path, 'an alias to an anchor defined earlier', `*${node.source}`, `define &${node.source} before using it`));
         return null;
@@ -230,6 +236,7 @@ class Walker {
     if (isMap(node)) {
       if (recordSpan) this.index.record(path, { value: spanOf(node.range) });
       const out: Record<string, unknown> = {};
+      const seen = new Set<string>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key;
@@ -239,8 +246,14 @@ class Walker {
           continue;
         }
         const key = String(keyNode.value);
-        const childPath = [...path, key];
         const keySpan = spanOf(keyNode.range);
+        if (seen.has(key)) {
+          const { found, hint } = describeSyntaxError('DUPLICATE_KEY', '');
+          this.problems.push(this.index.problemAt(keySpan[0], [], 'valid YAML', found, hint));
+          continue;
+        }
+        seen.add(key);
+        const childPath = [...path, key];
         this.index.record(childPath, { key: keySpan });
         if (pair.value === null || pair.value === undefined) {
           this.index.record(childPath, { value: [keySpan[1], keySpan[1]] });
@@ -253,6 +266,19 @@ class Walker {
     }
     return null;
   }
+}
+
+/** Every alias's target: the last node anchored with its name before it, in document order (YAML 1.2 §7.1). */
+function aliasTargets(doc: Document): Map<Alias, YamlNode> {
+  const latest = new Map<string, YamlNode>();
+  const targets = new Map<Alias, YamlNode>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      const target = latest.get(node.source);
+      if (target !== undefined) targets.set(node, target);
+    } else if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor !== undefined) latest.set(node.anchor, node);
+  });
+  return targets;
 }
 
 function spanOf(range: readonly [number, number, number] | null | undefined): Span {

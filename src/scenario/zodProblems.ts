@@ -16,7 +16,7 @@ type Schema = z.core.$ZodType;
 
 /** Located problems for a failed zod parse of `root` (whose positions `index` holds). */
 export function zodProblems(issues: readonly Issue[], root: unknown, schema: Schema, index: SourceIndex, base: DocPath = []): ScenarioProblem[] {
-  const mapper = new IssueMapper(root, schema, index);
+  const mapper = new IssueMapper(root, schema, index, base.length);
   return issues.flatMap((i) => mapper.problems(i, base));
 }
 
@@ -25,11 +25,13 @@ class IssueMapper {
     private readonly root: unknown,
     private readonly schema: Schema,
     private readonly index: SourceIndex,
+    /** How many leading path segments lead to `root` (['params'] when root is the params section). */
+    private readonly rootDepth: number,
   ) {}
 
   problems(issue: Issue, base: DocPath): ScenarioProblem[] {
     const path: DocPath = [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    const value = valueAt(this.root, path);
+    const value = valueAt(this.root, path.slice(this.rootDepth));
     switch (issue.code) {
       case 'unrecognized_keys':
         return issue.keys.map((k) => this.unknownKey(path, k));
@@ -43,7 +45,7 @@ class IssueMapper {
   }
 
   private unknownKey(path: DocPath, key: string): ScenarioProblem {
-    const known = knownKeys(this.schema, path);
+    const known = knownKeys(this.schema, path.slice(this.rootDepth));
     const keyPath = [...path, key];
     const listed = known.length > 0 && known.length <= 16 ? `one of ${known.join(', ')}` : 'a known key';
     const bare = (BARE_STEPS as readonly string[]).includes(key) && known.includes('connect');
@@ -53,7 +55,7 @@ class IssueMapper {
 
   private union(issue: Extract<Issue, { code: 'invalid_union' }>, path: DocPath, value: unknown): ScenarioProblem[] {
     if (isPlainMap(value)) {
-      const known = knownKeys(this.schema, path);
+      const known = knownKeys(this.schema, path.slice(this.rootDepth));
       const unknown = Object.keys(value).filter((k) => !known.includes(k));
       if (known.length > 0 && unknown.length > 0) return unknown.map((k) => this.unknownKey(path, k));
     }
@@ -64,7 +66,7 @@ class IssueMapper {
       return best.flatMap((i) => this.problems(i, path));
     }
     const literals = literalsIn(issue.errors.flat());
-    const oneKeyStep = isPlainMap(value) && Object.keys(value).length > 1 && knownKeys(this.schema, path).includes('connect');
+    const oneKeyStep = isPlainMap(value) && Object.keys(value).length > 1 && knownKeys(this.schema, path.slice(this.rootDepth)).includes('connect');
     const hint = oneKeyStep
       ? 'a step is a map with one key; write each as its own "- " item'
       : typeof value === 'string'
@@ -99,7 +101,7 @@ function expectedOf(issue: Issue): string {
   if (isExpectedPhrase(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      return ({ object: 'a map', array: 'a list', string: 'text', number: 'a number', boolean: 'true or false' } as Record<string, string>)[issue.expected] ?? issue.expected;
+      return OUR_WORDS[issue.expected] ?? 'a value of another kind';
     case 'invalid_value':
       return issue.values.map((v) => String(v)).join(', ');
     case 'too_small':
@@ -107,9 +109,25 @@ function expectedOf(issue: Issue): string {
     case 'too_big':
       return issue.origin === 'array' ? `at most ${String(issue.maximum)} items` : `a value ≤ ${String(issue.maximum)}`;
     default:
-      return issue.message.replace(/^Invalid input: /, '');
+      return 'a valid value';
   }
 }
+
+/** zod's names for kinds of value, in the words of docs/scenario-format.md. */
+const OUR_WORDS: Readonly<Record<string, string>> = {
+  object: 'a map',
+  record: 'a map',
+  map: 'a map',
+  array: 'a list',
+  tuple: 'a list',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  bigint: 'a whole number',
+  nan: 'a number',
+  boolean: 'true or false',
+  null: 'an empty value',
+};
 
 function hintFor(issue: Issue, value: unknown): string | undefined {
   if (value === undefined) return undefined;

@@ -11,7 +11,7 @@ import type { Errno } from './trace.js';
 import { World } from './world.js';
 
 /** The errno counts every result reports. */
-export const REPORTED_ERRNOS = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED'] as const;
+export const REPORTED_ERRNOS = ['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EADDRNOTAVAIL'] as const;
 
 /** One sample: time in milliseconds, live sockets per state (CLOSED omitted), open fds per process. */
 export interface Sample {
@@ -58,8 +58,10 @@ export interface SimulationResult {
 export interface SimulateOptions {
   /** Record a trace (all connections or a filter on connection numbers). */
   readonly trace?: boolean | ((conn: number) => boolean);
-  /** Called after each sample (progress reporting). */
+  /** Called after each sample. */
   readonly onSample?: (sample: Sample) => void;
+  /** Called every few thousand events with the virtual time reached and the events so far (progress on a long run). */
+  readonly onProgress?: (virtualMicros: number, events: number) => void;
   /** The local port each client connection must use (real mode replays the kernel's choices). */
   readonly ephemeralPortFor?: (conn: number) => number | undefined;
 }
@@ -106,8 +108,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
 
   const samples: Sample[] = [];
   const atCheckpoint = new Map<number, Sample>();
+  const onProgress = options.onProgress;
   for (const t of times) {
-    world.runUntil(t);
+    if (onProgress === undefined) world.runUntil(t);
+    else runReporting(world, t, onProgress);
     const sample = takeSample(world, t);
     if (sampleSet.has(t)) {
       samples.push(sample);
@@ -136,6 +140,23 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
     events: world.eventsProcessed,
     world,
   };
+}
+
+/** Events between two progress calls. */
+const PROGRESS_EVERY = 1 << 14;
+
+/** world.runUntil(t), telling `onProgress` where it is every PROGRESS_EVERY events (the same events, in the same order). */
+function runReporting(world: World, t: number, onProgress: (virtualMicros: number, events: number) => void): void {
+  let n = 0;
+  while (world.nextEventTime() <= t) {
+    world.step();
+    if (++n === PROGRESS_EVERY) {
+      n = 0;
+      onProgress(world.now, world.eventsProcessed);
+    }
+  }
+  world.runUntil(t);
+  onProgress(world.now, world.eventsProcessed);
 }
 
 function takeSample(world: World, t: number): Sample {

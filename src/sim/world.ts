@@ -16,6 +16,7 @@ import { hasOutstanding, outstanding, takeSequence, type Outgoing } from '../mod
 import { originFromSeed, wheelExpiry } from '../model/timerWheel.js';
 import { synCookie, SYNCOOKIE_VALID } from '../model/synCookie.js';
 import type { AcceptPolicy, FaultSpec, NetworkSpec, ReadAmount } from '../scenario/types.js';
+import { EphemeralPortTable, type PortExhaustion } from './ephemeralPorts.js';
 import { EventQueue } from './eventQueue.js';
 import { FdTable } from './fdTable.js';
 import { LOOPBACK, Network } from './network.js';
@@ -89,7 +90,6 @@ interface HostState {
   /** Connections by demux key; TIME_WAIT sockets nobody holds are in their small form. */
   readonly sockets: Map<number, Socket | TimeWaitSocket>;
   readonly listeners: Map<number, Socket>;
-  nextPort: number;
   /** Until when its kernel is busy receiving segments (profile rxCost). */
   busyUntil: number;
 }
@@ -184,6 +184,9 @@ export class World {
   private readonly endpoints = new Map<string, Map<number, Endpoint>>();
   private readonly firstErrors = new Map<Errno, number>();
   private readonly ephemeralPortFor: ((conn: number) => number | undefined) | undefined;
+  private readonly ports: EphemeralPortTable;
+  /** Room for this many processes in `counts` and `errorCounts` (grown by doubling). */
+  private processCapacity = 0;
   /** SYNs dropped because an accept queue (or, without SYN cookies, a SYN queue) was full. */
   synDrops = 0;
   /** Handshakes a full accept queue held back (Linux ListenOverflows): SYNs dropped, and final ACKs dropped. */
@@ -213,6 +216,7 @@ export class World {
     this.ephemeralPortFor = options.ephemeralPortFor;
     this.mss = options.mss ?? LOOPBACK_MSS;
     this.wheelOrigin = options.wheelOrigin ?? originFromSeed(options.seed);
+    this.ports = new EphemeralPortTable(options.profile.ephemeralPorts, (host, port) => this.hosts[host]!.listeners.has(port));
   }
 
   // ───────────────────────────── set-up ─────────────────────────────
@@ -220,8 +224,7 @@ export class World {
   /** Adds a host with an IPv4 address; returns its index. */
   addHost(name: string, address: string): number {
     if (this.hostByAddress.has(address)) throw new Error(`world: address ${address} is already used`);
-    const [low] = this.profile.ephemeralPorts;
-    this.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), nextPort: low, busyUntil: 0 });
+    this.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), busyUntil: 0 });
     this.hostByAddress.set(address, this.hosts.length - 1);
     return this.hosts.length - 1;
   }
@@ -237,13 +240,19 @@ export class World {
       exited: false,
     });
     const n = this.processes.length;
-    const counts = new Int32Array(n * TCP_STATES.length);
+    if (n > this.processCapacity) this.growProcessCounts(n);
+    return n - 1;
+  }
+
+  /** Room in the per-process count arrays for at least `n` processes: doubling, so adding N processes costs O(N). */
+  private growProcessCounts(n: number): void {
+    this.processCapacity = Math.max(n, this.processCapacity * 2, 4);
+    const counts = new Int32Array(this.processCapacity * TCP_STATES.length);
     counts.set(this.counts);
     this.counts = counts;
-    const errors = new Int32Array(n * ERRNOS.length);
+    const errors = new Int32Array(this.processCapacity * ERRNOS.length);
     errors.set(this.errorCounts);
     this.errorCounts = errors;
-    return n - 1;
   }
 
   /** Index of the process named `name`. */
@@ -298,7 +307,7 @@ export class World {
     const remote = this.endpoint(address, port);
     const connNumber = conn ?? this.nextConn++;
     if (connNumber >= this.nextConn) this.nextConn = connNumber + 1;
-    const localPort = this.ephemeralPortFor?.(connNumber) ?? this.ephemeralPort(host, remote);
+    const localPort = this.ephemeralPortFor?.(connNumber) ?? this.ports.take(proc.host, remote, this.now);
     // every port towards this destination is taken (TIME_WAIT included): connect(2) EADDRNOTAVAIL
     if (localPort < 0) return this.fail(process, 'connect', null, 'EADDRNOTAVAIL');
     const sock = this.newSocket(proc.host, process, { addr: host.address, port: localPort }, remote, connNumber, 'client');
@@ -639,9 +648,12 @@ export class World {
   stateCounts(process?: number): Partial<Record<TcpState, number>> {
     const out: Partial<Record<TcpState, number>> = {};
     const n = TCP_STATES.length;
+    // one process: its row only (a sample of N processes asks N times; summing all rows each time was O(N²))
+    const first = process ?? 0;
+    const end = process === undefined ? this.processes.length : Math.min(process + 1, this.processes.length);
     for (let s = 1; s < n; s++) {
       let total = 0;
-      for (let p = 0; p < this.processes.length; p++) if (process === undefined || p === process) total += this.counts[p * n + s]!;
+      for (let p = first; p < end; p++) total += this.counts[p * n + s]!;
       if (total > 0) out[TCP_STATES[s]!] = total;
     }
     return out;
@@ -664,11 +676,17 @@ export class World {
   /** Errors that reached programs, per errno, for one process or all. */
   errors(process?: number): Record<Errno, number> {
     const out = Object.fromEntries(ERRNOS.map((e) => [e, 0])) as Record<Errno, number>;
-    for (let p = 0; p < this.processes.length; p++) {
-      if (process !== undefined && p !== process) continue;
+    const first = process ?? 0;
+    const end = process === undefined ? this.processes.length : Math.min(process + 1, this.processes.length);
+    for (let p = first; p < end; p++) {
       ERRNOS.forEach((e, i) => (out[e] += this.errorCounts[p * ERRNOS.length + i]!));
     }
     return out;
+  }
+
+  /** The destinations whose ephemeral ports ran out (connect() got EADDRNOTAVAIL), in order. */
+  portExhaustions(): readonly PortExhaustion[] {
+    return this.ports.exhaustions();
   }
 
   /** When a program first got `errno`, or undefined. */
@@ -749,16 +767,6 @@ export class World {
     let endpoint = byPort.get(port);
     if (endpoint === undefined) byPort.set(port, (endpoint = { addr, port }));
     return endpoint;
-  }
-
-  private ephemeralPort(host: HostState, remote: Endpoint): number {
-    const [low, high] = this.profile.ephemeralPorts;
-    for (let tries = 0; tries <= high - low; tries++) {
-      const port = host.nextPort;
-      host.nextPort = port >= high ? low : port + 1;
-      if (!host.listeners.has(port) && !host.sockets.has(connectionKey(port, remote))) return port;
-    }
-    return -1;
   }
 
   /** Counts and records a failed call; `conn` is the socket's connection, so a per-connection trace keeps it. */
@@ -890,7 +898,10 @@ export class World {
     for (let t = 0; t < TIMER_SLOTS.length; t++) this.disarmTimer(sock, t);
     const host = this.hosts[sock.host]!;
     if (sock.acceptQueue) host.listeners.delete(sock.local.port);
-    else host.sockets.delete(connectionKey(sock.local.port, sock.remote));
+    else {
+      host.sockets.delete(connectionKey(sock.local.port, sock.remote));
+      if (sock.role === 'client') this.ports.give(sock.host, sock.remote, sock.local.port);
+    }
     const listener = sock.listener;
     if (listener?.acceptQueue) {
       const i = listener.acceptQueue.indexOf(sock);
@@ -1109,6 +1120,7 @@ export class World {
     // CLOSED with no fd: counted and forgotten at once (changed(), then release() and forget())
     if (traced) this.traceEvents!.push({ kind: 'state', at: this.now, socket: small.id, from: TCP_STATES[from]!, to: 'CLOSED', cause: { by: 'timer', timer: 'twoMsl' } });
     this.hosts[small.host]!.sockets.delete(connectionKey(small.localPort, small.remote));
+    if (small.role === 'client') this.ports.give(small.host, small.remote, small.localPort);
   }
 
   // ───────────────────────────── the wire ─────────────────────────────

@@ -16,7 +16,7 @@ describe('guard rails', () => {
       path: 'processes.c.connections',
       expected: 'at most 2,000,000 client connections in total (limit maxConnections)',
       found: '3,000,000',
-      hint: 'raise it with the load option limits: { maxConnections: 3000000 } (tcpsim: --allow-large)',
+      hint: 'raise it with the load option limits: { maxConnections: 3000000 }',
     });
     expect(at(p)).toBe('4:18');
     expect(loadScenarioText(client('', 3_000_000), 'x.yaml', { limits: { maxConnections: 3_000_000 } }).processes[1]?.client?.connections).toBe(3_000_000);
