@@ -32,3 +32,5 @@ export { dotStateDiagram } from './report/dot.js';
 export { toPcapng } from './report/pcapng.js';
 export { runJson } from './report/runJson.js';
 export { runText } from './report/runText.js';
+/** Programs as async functions in virtual time, leak assertions, scenarios by name. */
+export * from './api/index.js';
