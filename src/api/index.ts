@@ -10,3 +10,5 @@ export type { CloseFault, CloseFaultKind } from './closeFaults.js';
 export type { Duration } from './duration.js';
 export { SimError, isSimError } from './simError.js';
 export type { SimErrorCode, SimSyscall } from './simError.js';
+export { expectNoLeak, expectAllClosed, expectFdsWithin, heldConnections, liveConnections, closeWaitSockets, describeSockets, LeakError } from './leaks.js';
+export type { LeakOptions } from './leaks.js';
