@@ -17,6 +17,8 @@ export interface ProgramContext {
   addressOf(port: number, to: string | undefined, from: number): string;
   /** Process `process` listens on `port` (where later connects to the port go). */
   listening(port: number, process: number): void;
+  /** Resolves after `micros` of virtual time. */
+  sleep(micros: number): Promise<void>;
 }
 
 /** What a process's runtime does on its own, and its place in the World. */

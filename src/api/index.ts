@@ -12,3 +12,5 @@ export { SimError, isSimError } from './simError.js';
 export type { SimErrorCode, SimSyscall } from './simError.js';
 export { expectNoLeak, expectAllClosed, expectFdsWithin, heldConnections, liveConnections, closeWaitSockets, describeSockets, LeakError } from './leaks.js';
 export type { LeakOptions } from './leaks.js';
+export { runClient, describeBehaviour, DEFAULT_REQUEST } from './clientBehaviour.js';
+export type { ClientBehaviour, ClientPlan, ClientSettings } from './clientBehaviour.js';

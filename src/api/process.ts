@@ -159,6 +159,11 @@ export class SimProcess implements ProcessTraits {
     else world.at(toMicros(options.at, 'spawn at'), start);
   }
 
+  /** Resolves after `d` of virtual time (ms or text: '20s'); the same as sim.sleep. */
+  sleep(d: Duration): Promise<void> {
+    return this.ctx.sleep(toMicros(d, 'sleep'));
+  }
+
   /** Opens an fd that is not a socket (a file, a pipe); returns it. Throws SimError EMFILE at the limit. */
   openFile(what = 'file'): number {
     const fd = this.ctx.world.openFile(this.index, what);

@@ -102,6 +102,15 @@ export class Sim {
         list.push(process);
         this.listeners.set(port, list);
       },
+      sleep: (micros) => {
+        this.pending = true;
+        return new Promise((resolve) =>
+          this.world.at(this.world.now + micros, () => {
+            this.pending = true;
+            resolve();
+          }),
+        );
+      },
     };
   }
 
@@ -136,14 +145,7 @@ export class Sim {
 
   /** Resolves after `d` of virtual time (ms or text: '20s'). */
   sleep(d: Duration): Promise<void> {
-    const us = toMicros(d, 'sleep');
-    this.pending = true;
-    return new Promise((resolve) =>
-      this.world.at(this.world.now + us, () => {
-        this.pending = true;
-        resolve();
-      }),
-    );
+    return this.ctx.sleep(toMicros(d, 'sleep'));
   }
 
   /**
