@@ -138,4 +138,19 @@ describe('createSim: programs as async functions in virtual time', () => {
     expect(a.length).toBeGreaterThan(1000);
     expect(await once()).toBe(a);
   });
+
+  it('the clock waits for a continuation however deep its await chain: all of it runs at the instant its await settled', async () => {
+    const sim = createSim();
+    const p = sim.process('p');
+    const deep = async (n: number): Promise<number> => (n === 0 ? sim.now : await deep(n - 1));
+    const seen: number[] = [];
+    p.spawn(async () => {
+      await sim.sleep(10);
+      seen.push(await deep(50));
+    });
+    // an event 1 µs later, which must not run before the continuation above finishes
+    sim.world.at(10_001, () => seen.push(-1));
+    await sim.run();
+    expect(seen).toEqual([10, -1]);
+  });
 });
