@@ -7,7 +7,7 @@
 import type { AcceptPolicy, RuntimeName } from '../scenario/types.js';
 import type { RuntimeDefaults } from '../scenario/runtimes.js';
 import type { KeepaliveOptions } from '../sim/socket.js';
-import { AcceptLoop, type AcceptCounts, type AcceptErrorAction, type ConnectionHandler } from './acceptLoop.js';
+import { startAcceptLoop, type AcceptCounts, type AcceptErrorAction, type ConnectionHandler } from './acceptLoop.js';
 import type { ProgramContext, ProcessTraits } from './context.js';
 import { Conn, type WaitOptions } from './conn.js';
 import { toMicros, type Duration } from './duration.js';
@@ -112,18 +112,23 @@ export class SimProcess implements ProcessTraits {
     if (typeof fd === 'string') throw new SimError(fd, 'listen', `port ${port}`);
     this.notePeak();
     this.ctx.listening(port, this.index);
-    const loop = new AcceptLoop(this.ctx, this, fd, {
-      policy: options.acceptPolicy ?? this.runtime.acceptPolicy,
-      workers: options.workers ?? null,
-      onAcceptError: options.onAcceptError ?? this.runtime.onAcceptError.kind,
-      retryAfter:
-        options.retryAfter !== undefined
-          ? toMicros(options.retryAfter, 'retryAfter')
-          : this.runtime.onAcceptError.kind === 'retry'
-            ? this.runtime.onAcceptError.after
-            : 1_000_000,
-    }, handler);
-    loop.wake();
+    const loop = startAcceptLoop(
+      this.ctx,
+      this,
+      fd,
+      {
+        policy: options.acceptPolicy ?? this.runtime.acceptPolicy,
+        workers: options.workers ?? null,
+        onAcceptError: options.onAcceptError ?? this.runtime.onAcceptError.kind,
+        retryAfter:
+          options.retryAfter !== undefined
+            ? toMicros(options.retryAfter, 'retryAfter')
+            : this.runtime.onAcceptError.kind === 'retry'
+              ? this.runtime.onAcceptError.after
+              : 1_000_000,
+      },
+      handler,
+    );
     return {
       port,
       fd,
