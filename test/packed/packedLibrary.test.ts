@@ -83,7 +83,7 @@ describe.skipIf(missing.length > 0)('the packed package, installed in a scratch 
     expect(existsSync(join(installed, 'scenarios/article-java-forgot-close.yaml'))).toBe(true);
     for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts'))) {
       const text = readFileSync(join(EXAMPLES, file), 'utf8');
-      for (const m of text.matchAll(/from '([^']+)'|import '([^']+)'/g)) expect(m[1] ?? m[2]).toMatch(/^(tcpsim(\/vitest|\/fast-check)?|vitest|\.\/[\w-]+\.js)$/);
+      for (const m of text.matchAll(/from '([^']+)'|import '([^']+)'/g)) expect(m[1] ?? m[2]).toMatch(/^(tcpsim(\/vitest|\/fast-check)?|vitest(\/config)?|\.\/[\w-]+\.js)$/);
       expect(text, `${file} uses any`).not.toMatch(/\bany\b/);
     }
   });
