@@ -58,4 +58,24 @@ describe('close faults', () => {
     const late = await closeOf([{ segment: 0, kind: 'delay', delay: '150ms' }]);
     expect(late.closedAt - plain.closedAt).toBeCloseTo(150, 0);
   });
+
+  it('reordering holds the FIN back past the segments sent after it (3 latencies and 1 µs instead of 1)', async () => {
+    const sim = createSim({ closeFaults: [{ segment: 0, kind: 'reorder' }] });
+    const server = sim.process('server');
+    server.listen(80, async (conn) => {
+      await conn.readAll();
+      conn.close();
+    });
+    const client = sim.process('client');
+    client.spawn(async () => {
+      const conn = await client.connect(80);
+      conn.close();
+    });
+    await sim.run({ until: '3m' });
+    const events = sim.trace().events;
+    const fin = events.find((e) => e.kind === 'send' && (e.segment.flags & FIN) !== 0);
+    const arrival = events.find((e) => e.kind === 'deliver' && fin?.kind === 'send' && e.segmentId === fin.segmentId);
+    expect(arrival!.at - fin!.at).toBe(151);
+  });
 });
+
