@@ -3,14 +3,13 @@
  * (`tcpsim run normal-close`), with --param overrides, --profile, --every, --until and --seed.
  * The flags go into the loader, which holds them to the rules and limits of the file's fields.
  */
-import { lstatSync } from 'node:fs';
 import { LARGE_LIMITS, commandLineAdvice } from '../scenario/limits.js';
 import { loadScenarioFile } from '../scenario/loadScenario.js';
 import { parseParamAssignments } from '../scenario/params.js';
 import { suggest } from '../scenario/suggest.js';
 import type { Scenario } from '../scenario/types.js';
 import { shippedScenarioNames } from './shippedScenarios.js';
-import { shippedScenarioPath } from '../scenario/shipped.js';
+import { isFile, shippedScenarioPath } from '../scenario/shipped.js';
 import { UsageError } from './usageError.js';
 
 /** The options every scenario-running command shares. */
@@ -23,20 +22,12 @@ export interface ScenarioFlags {
   readonly 'allow-large'?: boolean | undefined;
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Path of the scenario `arg` names (a file, or a shipped scenario's name). */
 export function scenarioPath(arg: string | undefined): string {
   if (arg === undefined) throw new UsageError('missing FILE: name a scenario file or a shipped scenario (see `tcpsim list`)');
   // lstat: a dangling link or a link loop is a file the loader explains, not an unknown name
-  if (exists(arg)) return arg;
+  if (isFile(arg)) return arg;
   const shipped = shippedScenarioPath(arg);
   if (shipped !== undefined) return shipped;
   const names = shippedScenarioNames();

@@ -3,24 +3,15 @@
  * (`loadScenario('article-java-forgot-close')`) or a file by path; and a scenario written as a
  * typed object instead of YAML, checked by the same loader with the same messages.
  */
-import { lstatSync } from 'node:fs';
 import { loadScenarioFile, loadScenarioText, type LoadOptions } from './loadScenario.js';
 import type { ScenarioDocument } from './schema.js';
-import { shippedScenarioNames, shippedScenarioPath } from './shipped.js';
+import { isFile, shippedScenarioNames, shippedScenarioPath } from './shipped.js';
 import { suggest } from './suggest.js';
 import type { Scenario } from './types.js';
 
 /** A scenario written as an object: the YAML format's fields, typed (durations as text: '20s'). */
 export type ScenarioObject = ScenarioDocument;
 
-function isFile(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Loads a shipped scenario by name, or a scenario file by path. Throws ScenarioError for a bad file, RangeError for an unknown name. */
 export function loadScenario(nameOrPath: string, options: LoadOptions = {}): Scenario {

@@ -22,17 +22,22 @@ export function shippedScenarioNames(): string[] {
   return shippedScenarioFiles().map((f) => f.replace(/\.\w+$/, ''));
 }
 
+/** Whether something is at `path` (lstat: a dangling link or a link loop is a file the loader explains, not an unknown name). */
+export function isFile(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The file of the shipped scenario `name`, or undefined when there is none. */
 export function shippedScenarioPath(name: string): string | undefined {
   if (!/^[\w.-]+$/.test(name)) return undefined;
   for (const ext of ['.yaml', '.yml', '.json']) {
     const path = join(SCENARIO_DIR, name + ext);
-    try {
-      lstatSync(path);
-      return path;
-    } catch {
-      // not with this extension
-    }
+    if (isFile(path)) return path;
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FIN } from '../../src/model/segment.js';
 import { createSim, type CloseFault } from '../../src/api/index.js';
+import { closingPair } from './closingPair.js';
 
 /** One connection: the client sends a line and closes, the server reads to the end and closes. Returns the FIN/RST sends and drops. */
 async function closeOf(faults: readonly CloseFault[]): Promise<{ fins: number[]; drops: number; delivered: number; closedAt: number }> {
@@ -60,17 +61,7 @@ describe('close faults', () => {
   });
 
   it('reordering holds the FIN back past the segments sent after it (3 latencies and 1 µs instead of 1)', async () => {
-    const sim = createSim({ closeFaults: [{ segment: 0, kind: 'reorder' }] });
-    const server = sim.process('server');
-    server.listen(80, async (conn) => {
-      await conn.readAll();
-      conn.close();
-    });
-    const client = sim.process('client');
-    client.spawn(async () => {
-      const conn = await client.connect(80);
-      conn.close();
-    });
+    const sim = closingPair({ closeFaults: [{ segment: 0, kind: 'reorder' }] });
     await sim.run({ until: '3m' });
     const events = sim.trace().events;
     const fin = events.find((e) => e.kind === 'send' && (e.segment.flags & FIN) !== 0);

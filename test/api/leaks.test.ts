@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSim, expectAllClosed, expectNoLeak, type Sim } from '../../src/api/index.js';
 import '../../src/testing/vitest.js';
+import { closingPair } from './closingPair.js';
 
 /** A server whose handler returns without close() when the request is not a GET; one client that sends `request`, then closes. */
 async function run(request: string, closeOnEveryPath: boolean): Promise<Sim> {
@@ -52,17 +53,7 @@ describe('leak assertions', () => {
   });
 
   it('expectAllClosed counts TIME_WAIT until it expires', async () => {
-    const sim = createSim();
-    const server = sim.process('server');
-    server.listen(80, async (conn) => {
-      await conn.readAll();
-      conn.close();
-    });
-    const client = sim.process('client');
-    client.spawn(async () => {
-      const conn = await client.connect(80);
-      conn.close();
-    });
+    const sim = closingPair();
     await sim.run({ until: '10s' });
     expect(() => expectAllClosed(sim)).toThrow(/1 in TIME_WAIT/);
     expectNoLeak(sim);
