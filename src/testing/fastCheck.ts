@@ -77,8 +77,8 @@ export interface PropertyOptions {
   readonly clients?: fc.Arbitrary<readonly ClientPlan[]>;
   /** Faults to generate (default closeFaults(); fc.constant([]) for none). */
   readonly faults?: fc.Arbitrary<readonly CloseFault[]>;
-  /** What must hold after each case (default expectNoLeak(sim)); throw to fail. */
-  readonly check?: (sim: Sim) => void;
+  /** What must hold after each case (default expectNoLeak(sim)); throw (or reject) to fail. */
+  readonly check?: (sim: Sim) => void | Promise<void>;
 }
 
 /** Sets up the server under test in a fresh simulation. */
@@ -92,7 +92,7 @@ export async function runCase(server: ServerSetup, c: ServerCase, options: Prope
   const settings = { request: options.request ?? DEFAULT_REQUEST, ...(options.patience === undefined ? {} : { patience: options.patience }) };
   for (const plan of c.clients) clients.spawn(() => runClient(clients, options.port, plan.behaviour, settings), { at: plan.at });
   await sim.run({ until: options.until ?? '5m' });
-  (options.check ?? expectNoLeak)(sim);
+  await (options.check ?? expectNoLeak)(sim);
   return sim;
 }
 
