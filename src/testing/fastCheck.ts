@@ -127,6 +127,44 @@ export class PropertyFailure extends Error {
   }
 }
 
+/** Runs a case; the error it fails with, or undefined when it holds. */
+async function failureOf(server: ServerSetup, c: ServerCase, options: PropertyOptions): Promise<{ error: unknown } | undefined> {
+  try {
+    await runCase(server, c, options);
+    return undefined;
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * fast-check shrinks a list by dropping items from its front, so a failing last client can keep
+ * harmless ones before it. This drops single clients and faults, in order, while the case still
+ * fails — deterministic, like everything else here.
+ */
+async function dropHarmless(server: ServerSetup, start: ServerCase, error: unknown, options: PropertyOptions): Promise<{ c: ServerCase; error: unknown; dropped: number }> {
+  let c = start;
+  let dropped = 0;
+  for (let progress = true; progress; ) {
+    progress = false;
+    const candidates: ServerCase[] = [
+      ...c.clients.map((_, i) => ({ clients: c.clients.filter((__, j) => j !== i), faults: c.faults })).filter((x) => x.clients.length > 0),
+      ...c.faults.map((_, i) => ({ clients: c.clients, faults: c.faults.filter((__, j) => j !== i) })),
+    ];
+    for (const candidate of candidates) {
+      const failed = await failureOf(server, candidate, options);
+      if (failed !== undefined) {
+        c = candidate;
+        error = failed.error;
+        dropped++;
+        progress = true;
+        break;
+      }
+    }
+  }
+  return { c, error, dropped };
+}
+
 /**
  * Checks that `server` survives every generated case; throws a PropertyFailure with the shrunk
  * counterexample, the failure (the leaking connection as an RFC 9293 table) and how to replay it.
@@ -139,13 +177,14 @@ export async function property(server: ServerSetup, options: PropertyOptions): P
     ...(options.path === undefined ? {} : { path: options.path }),
   });
   if (!details.failed) return;
-  const counterexample = details.counterexample?.[0];
-  if (counterexample === undefined) throw new Error(`property: fast-check failed without a counterexample (${String(details.errorInstance)})`);
-  const error = details.errorInstance;
+  const shrunk = details.counterexample?.[0];
+  if (shrunk === undefined) throw new Error(`property: fast-check failed without a counterexample (${String(details.errorInstance)})`);
+  const { c: counterexample, error, dropped } = await dropHarmless(server, shrunk, details.errorInstance, options);
   const why = error instanceof Error ? error.message : String(error);
   const path = details.counterexamplePath ?? '';
+  const shrinks = `shrunk ${details.numShrinks} time${details.numShrinks === 1 ? '' : 's'}${dropped > 0 ? `, then ${dropped} harmless client${dropped === 1 ? '' : 's'} or fault${dropped === 1 ? '' : 's'} dropped` : ''}`;
   throw new PropertyFailure(
-    `property failed after ${details.numRuns} case${details.numRuns === 1 ? '' : 's'} (seed ${seed}, shrunk ${details.numShrinks} time${details.numShrinks === 1 ? '' : 's'}); counterexample:\n` +
+    `property failed after ${details.numRuns} case${details.numRuns === 1 ? '' : 's'} (seed ${seed}, ${shrinks}); counterexample:\n` +
       `${describeCase(counterexample)}\n${why}\n` +
       `replay: property(server, { …, seed: ${seed}, path: ${JSON.stringify(path)} })`,
     counterexample,
