@@ -20,6 +20,9 @@ Options:
   --quiet               summary only: no sample table, no progress
   --pcap OUT            also write every segment of the run to a pcapng file
                         (- for stdout; the report then goes to stderr)
+  --html OUT            also write an HTML report: charts of the socket states
+                        and fds, the summary, and a connection explorer; one
+                        self-contained file that needs no network
   --allow-large         raise the guard-rail limits (huge runs)
   --no-color            no ANSI colours (NO_COLOR is respected too)
   -h, --help            this help
