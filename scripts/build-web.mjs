@@ -2,7 +2,7 @@
  * Builds what runs in a browser, from web/ (and the model it imports from src/), with rolldown:
  * - dist/web/report.js and report.css: the HTML report's script and style, which
  *   `tcpsim run --html` inlines into each report (src/report/html/);
- * - dist/site/index.html: the teaching page, one self-contained file (`npm run site`; `tcpsim
+ * - dist/teach/index.html: the teaching page, one self-contained file (`npm run site`; `tcpsim
  *   teach` serves it).
  * `--site` builds the page only. Nothing here fetches anything at run time: each output is inlined.
  */
@@ -42,9 +42,16 @@ if (!siteOnly) {
   writeFileSync(join(root, 'dist/web/report.css'), `${uplotCss}\n${readFileSync(join(root, 'web/report/report.css'), 'utf8')}`);
 }
 
-mkdirSync(join(root, 'dist/site'), { recursive: true });
+mkdirSync(join(root, 'dist/teach'), { recursive: true });
 const teach = await bundle('web/teach/main.ts');
+// the many-connections view's programs: the article's scenarios, loaded and resolved here (the loader reads files)
+const { loadScenarioFile } = await import(join(root, 'dist/scenario/index.js'));
+const scenarios = {};
+for (const name of ['article-java-forgot-close', 'article-go-forgot-close', 'article-java-close']) {
+  scenarios[name] = loadScenarioFile(join(root, 'scenarios', `${name}.yaml`));
+}
 const page = readFileSync(join(root, 'web/teach/index.html'), 'utf8')
   .replace('/*STYLE*/', () => readFileSync(join(root, 'web/teach/teach.css'), 'utf8'))
+  .replace('/*SCENARIOS*/', () => JSON.stringify(scenarios).replace(/</g, '\\u003c'))
   .replace('/*SCRIPT*/', () => inlineSafe(teach));
-writeFileSync(join(root, 'dist/site/index.html'), page);
+writeFileSync(join(root, 'dist/teach/index.html'), page);

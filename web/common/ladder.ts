@@ -73,7 +73,7 @@ export function ladder(trace: Trace, conn: number, options: LadderOptions = {}):
     lastAt = at;
   };
   const note = (side: Side, text: string, cls: string, color?: string): void => {
-    const w = Math.max(40, text.length * 6.6 + 12);
+    const w = Math.max(40, text.length * 7.6 + 12);
     const left = side === 'A' ? XA - w - 8 : XB + 8;
     const anchor = side === 'A' ? Math.max(TIME_X + 86, left) : Math.min(left, WIDTH - w - 2);
     body.append(
