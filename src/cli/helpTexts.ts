@@ -71,3 +71,16 @@ Options:
   --profile P    linux (default) or rfc9293
   --format F     mermaid (default, a stateDiagram-v2) or dot (Graphviz)
   -h, --help     this help`;
+
+/** Help text of `tcpsim teach`. */
+export const TEACH_HELP = `Usage: tcpsim teach [--port N]
+
+Serve the teaching page on 127.0.0.1 and print its URL: one connection
+stepped through on the RFC 9293 state diagram, with segments you can drop,
+delay or duplicate, and many connections filling a server's fd table. The
+page runs the model itself and fetches nothing; open the URL in a browser.
+Nothing is opened for you. Ctrl-C stops the server.
+
+Options:
+  --port N      the port (default 0: any free port)
+  -h, --help    this help`;
