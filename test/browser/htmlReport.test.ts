@@ -64,16 +64,12 @@ describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? 'th
     expect(requests).toEqual([pathToFileURL(leak).href]);
     expect(errors).toEqual([]);
     // each chart is a canvas with ink on it: count non-blank pixels in its plotting area
-    const inked = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLCanvasElement>('.chart canvas')].map((c) => {
-        const ctx = c.getContext('2d');
-        if (ctx === null) return 0;
-        const { data } = ctx.getImageData(0, 0, c.width, c.height);
-        let n = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
-        return n;
-      }),
-    );
+    const inked = await page.evaluate<number[]>(`[...document.querySelectorAll('.chart canvas')].map((c) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n;
+    })`);
     expect(inked).toHaveLength(2);
     for (const n of inked) expect(n).toBeGreaterThan(1000);
     // the legend names the states the run had, and the fds against the limit
@@ -103,7 +99,7 @@ describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? 'th
 
   it('opens the explorer on the first leaked connection, its server still in CLOSE-WAIT at 35:00', async () => {
     const { page } = await open(leak);
-    expect(await page.evaluate(() => document.body.dataset['shownConn'])).toBe('0');
+    expect(await page.evaluate<string>('document.body.dataset.shownConn')).toBe('0');
     expect(await page.locator('#story option:checked').innerText()).toMatch(/^leaked · connection 0 and 999 more$/);
     const table = await page.locator('#rfc-table').innerText();
     expect(table).toContain('<CTL=FIN,ACK>');
@@ -114,7 +110,7 @@ describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? 'th
     // another connection, typed in
     await page.fill('#conn', '17');
     await page.dispatchEvent('#conn', 'change');
-    expect(await page.evaluate(() => document.body.dataset['shownConn'])).toBe('17');
+    expect(await page.evaluate<string>('document.body.dataset.shownConn')).toBe('17');
     expect(await page.locator('#ladder svg').getAttribute('aria-label')).toContain('Sequence diagram of connection 17');
     await page.close();
   });
@@ -130,7 +126,7 @@ describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? 'th
 
   it('is readable at 360 px: nothing but the charts, ladder and tables scrolls sideways', async () => {
     const { page } = await open(leak, 360);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.close();
   });
