@@ -50,11 +50,14 @@ sequence and acknowledgement numbers, every app call, timer and state change.
 Options:
   --conn N            connection number (default 0, the first client connection)
   --format F          rfc (default): the layout of RFC 9293 Figures 12 and 13
-                      mermaid: a sequenceDiagram
+                      mermaid: a sequenceDiagram, with "60 s later" notes where
+                      time passes and each end's state when the run ends
                       pcapng: a capture Wireshark opens (all connections unless --conn)
                       json: the raw trace events
   --absolute          rfc/mermaid: absolute sequence numbers instead of relative
   --time              rfc: add a time column
+  --compact           mermaid: draw runs of data segments or bare ACKs one way
+                      as one message (for long traces)
   -o, --output OUT    write to OUT instead of stdout (- is stdout; a file is
                       required for pcapng on a terminal)
   --seed, --param, --profile, --until, --allow-large   as for \`tcpsim run\`
