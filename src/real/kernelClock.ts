@@ -25,13 +25,28 @@ export function parseTimerList(text: string, hz: number): KernelClock | undefine
   return { monotonicNs: Number(now[1]), jiffies: Number(jiffies[1]), hz };
 }
 
-/** Reads the kernel's clock, or undefined when /proc/timer_list cannot be read (not root). */
-export function readKernelClock(hz: number): KernelClock | undefined {
-  try {
-    return parseTimerList(readFileSync('/proc/timer_list', 'utf8'), hz);
-  } catch {
-    return undefined;
+/**
+ * Reads the kernel's clock, or undefined when /proc/timer_list cannot be read (not root). One
+ * read can be a few ticks off either way: the file prints `now at` first and each CPU's
+ * `jiffies` after its timer lists (a preempted read prints jiffies late), and with NO_HZ an idle
+ * machine updates jiffies lazily. Of `reads` reads, the median offset is taken: measured spread
+ * between two such estimates 200 ms apart, up to ~6 ticks on a loaded 2-core machine, which is
+ * small beside the 256-ms and 2.048-s buckets of keepalive, FIN_WAIT_2 and TIME_WAIT.
+ */
+export function readKernelClock(hz: number, reads = 9): KernelClock | undefined {
+  const clocks: KernelClock[] = [];
+  for (let i = 0; i < reads; i++) {
+    let clock: KernelClock | undefined;
+    try {
+      clock = parseTimerList(readFileSync('/proc/timer_list', 'utf8'), hz);
+    } catch {
+      return undefined;
+    }
+    if (clock !== undefined) clocks.push(clock);
   }
+  const ahead = (c: KernelClock): number => c.jiffies - (c.monotonicNs * c.hz) / 1e9;
+  clocks.sort((a, b) => ahead(a) - ahead(b));
+  return clocks[Math.floor(clocks.length / 2)];
 }
 
 /**

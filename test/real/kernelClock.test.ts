@@ -25,7 +25,7 @@ describe("the kernel's tick count", () => {
     expect(jiffiesAt(clock, pair.epochMs + 6, pair)).toBe(5251.5);
   });
 
-  it.runIf(process.getuid?.() === 0)('as root, two reads 200 ms apart agree with each other within a tick', async () => {
+  it.runIf(process.getuid?.() === 0)('as root, two estimates 200 ms apart agree within a few ticks (far less than the 256-ms and 2-s buckets)', async () => {
     const first = readKernelClock(250);
     expect(first).toBeDefined();
     const pair = { epochMs: Date.now(), monotonicNs: Number(process.hrtime.bigint()) };
@@ -33,7 +33,8 @@ describe("the kernel's tick count", () => {
     const second = readKernelClock(250)!;
     // the second read's jiffies, predicted from the first read and the monotonic clock
     const predicted = first!.jiffies + ((second.monotonicNs - first!.monotonicNs) * 250) / 1e9;
-    expect(Math.abs(predicted - second.jiffies)).toBeLessThan(1.01);
+    // each estimate is the median of nine reads; a read can be a few ticks off (kernelClock.ts)
+    expect(Math.abs(predicted - second.jiffies)).toBeLessThan(16);
     expect(jiffiesAt(first!, pair.epochMs, pair)).toBeGreaterThan(first!.jiffies - 1);
   });
 });
