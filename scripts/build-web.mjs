@@ -35,11 +35,12 @@ function inlineSafe(code) {
 }
 
 const uplotCss = readFileSync(join(root, 'node_modules/uplot/dist/uPlot.min.css'), 'utf8');
+const ladderCss = readFileSync(join(root, 'web/common/ladder.css'), 'utf8');
 
 if (!siteOnly) {
   mkdirSync(join(root, 'dist/web'), { recursive: true });
   writeFileSync(join(root, 'dist/web/report.js'), inlineSafe(await bundle('web/report/main.ts')));
-  writeFileSync(join(root, 'dist/web/report.css'), `${uplotCss}\n${readFileSync(join(root, 'web/report/report.css'), 'utf8')}`);
+  writeFileSync(join(root, 'dist/web/report.css'), `${uplotCss}\n${ladderCss}${readFileSync(join(root, 'web/report/report.css'), 'utf8')}`);
 }
 
 mkdirSync(join(root, 'dist/teach'), { recursive: true });
@@ -51,7 +52,7 @@ for (const name of ['article-java-forgot-close', 'article-go-forgot-close', 'art
   scenarios[name] = loadScenarioFile(join(root, 'scenarios', `${name}.yaml`));
 }
 const page = readFileSync(join(root, 'web/teach/index.html'), 'utf8')
-  .replace('/*STYLE*/', () => readFileSync(join(root, 'web/teach/teach.css'), 'utf8'))
+  .replace('/*STYLE*/', () => ladderCss + readFileSync(join(root, 'web/teach/teach.css'), 'utf8'))
   .replace('/*SCENARIOS*/', () => JSON.stringify(scenarios).replace(/</g, '\\u003c'))
   .replace('/*SCRIPT*/', () => inlineSafe(teach));
 writeFileSync(join(root, 'dist/teach/index.html'), page);

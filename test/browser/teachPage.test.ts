@@ -24,6 +24,10 @@ function statesAfter(trace: Trace, index: number): { client: string; server: str
   return { client: show(now['client']), server: show(now['server']) };
 }
 
+it.runIf(process.env.CI === 'true')('Chromium is installed in CI', () => {
+  expect(browserMissing).toBeUndefined();
+});
+
 describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? 'the teaching page in Chromium' : `the teaching page in Chromium (skipped: ${browserMissing})`, () => {
   let browser: Browser;
   let server: TeachServer;
