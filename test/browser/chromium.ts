@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
 /** Where Chromium is, when it is installed. */
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -19,4 +20,15 @@ export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic'
 export async function launchChromium(): Promise<Browser> {
   if (CHROMIUM === undefined) throw new Error(browserMissing);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * `describe` for tests that need Chromium: skipped, with the reason in its name, where Chromium
+ * is missing — except in CI (CI=true), where a missing Chromium is a failing test.
+ */
+export function describeInChromium(name: string, body: () => void): void {
+  it.runIf(process.env['CI'] === 'true')(`${name}: Chromium is installed in CI`, () => {
+    expect(browserMissing).toBeUndefined();
+  });
+  describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? name : `${name} (skipped: ${browserMissing})`, body);
 }

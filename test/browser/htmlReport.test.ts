@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/runCommand.js';
 import { captureStdout } from '../report/captureStdout.js';
-import { browserMissing, launchChromium } from './chromium.js';
+import { describeInChromium, launchChromium } from './chromium.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tcpsim-html-'));
 
@@ -25,11 +25,7 @@ async function report(name: string, args: string[]): Promise<string> {
   return file;
 }
 
-it.runIf(process.env.CI === 'true')('Chromium is installed in CI', () => {
-  expect(browserMissing).toBeUndefined();
-});
-
-describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? 'the HTML report in Chromium' : `the HTML report in Chromium (skipped: ${browserMissing})`, () => {
+describeInChromium('the HTML report in Chromium', () => {
   let browser: Browser;
   let leak: string;
   beforeAll(async () => {

@@ -8,12 +8,12 @@
  * except in CI, where its absence fails.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RFC_SPELLING, type TcpState } from '../../src/model/states.js';
 import { startTeachServer, teachPage, type TeachServer } from '../../src/site/teachServer.js';
 import type { Trace } from '../../src/sim/trace.js';
 import { runLesson, type Intervention } from '../../web/teach/lesson.js';
-import { browserMissing, launchChromium } from './chromium.js';
+import { describeInChromium, launchChromium } from './chromium.js';
 
 /** The states of client and server after trace event `index`, folded from the trace's state changes. */
 function statesAfter(trace: Trace, index: number): { client: string; server: string } {
@@ -24,11 +24,7 @@ function statesAfter(trace: Trace, index: number): { client: string; server: str
   return { client: show(now['client']), server: show(now['server']) };
 }
 
-it.runIf(process.env.CI === 'true')('Chromium is installed in CI', () => {
-  expect(browserMissing).toBeUndefined();
-});
-
-describe.skipIf(browserMissing !== undefined)(browserMissing === undefined ? 'the teaching page in Chromium' : `the teaching page in Chromium (skipped: ${browserMissing})`, () => {
+describeInChromium('the teaching page in Chromium', () => {
   let browser: Browser;
   let server: TeachServer;
   beforeAll(async () => {

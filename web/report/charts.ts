@@ -67,19 +67,29 @@ export function drawCharts(data: ReportData, statesEl: HTMLElement, fdsEl: HTMLE
     const i = u.cursor.idx;
     if (i !== null && i !== undefined) readout.textContent = describe(i);
   };
-  const states = new uPlot(
-    {
-      title: 'Sockets per state',
-      width: width(),
-      height: 300,
-      cursor,
-      scales: { x: scaleX },
-      axes: [axisX, { label: 'sockets' }],
-      series: [{ label: 'time', value: (_u, v) => (v === null ? '' : clock(v * 1000)) }, ...data.states.map((s) => ({ label: s.state, stroke: STATE_COLOR[s.state], width: 2 }))],
-      plugins: [markerPlugin(data.markers)],
-      hooks: { setCursor: [onCursor] },
-    },
-    [xs, ...data.states.map((s) => [...s.counts])],
+  /** One chart over the samples' times: its title, height, y axis and series, with the markers and the shared cursor. */
+  const chart = (title: string, height: number, yLabel: string, series: uPlot.Series[], columns: number[][], el: HTMLElement): uPlot =>
+    new uPlot(
+      {
+        title,
+        width: width(),
+        height,
+        cursor,
+        scales: { x: scaleX },
+        axes: [axisX, { label: yLabel }],
+        series: [{ label: 'time', value: (_u, v) => (v === null ? '' : clock(v * 1000)) }, ...series],
+        plugins: [markerPlugin(data.markers)],
+        hooks: { setCursor: [onCursor] },
+      },
+      [xs, ...columns],
+      el,
+    );
+  const states = chart(
+    'Sockets per state',
+    300,
+    'sockets',
+    data.states.map((s) => ({ label: s.state, stroke: STATE_COLOR[s.state], width: 2 })),
+    data.states.map((s) => [...s.counts]),
     statesEl,
   );
   const fdSeries: uPlot.Series[] = [];
@@ -95,21 +105,7 @@ export function drawCharts(data: ReportData, statesEl: HTMLElement, fdsEl: HTMLE
       fdData.push([...p.closedFds]);
     }
   });
-  const fds = new uPlot(
-    {
-      title: 'Open file descriptors per process (dashed: the nofile limit)',
-      width: width(),
-      height: 260,
-      cursor,
-      scales: { x: scaleX },
-      axes: [axisX, { label: 'fds' }],
-      series: [{ label: 'time', value: (_u, v) => (v === null ? '' : clock(v * 1000)) }, ...fdSeries],
-      plugins: [markerPlugin(data.markers)],
-      hooks: { setCursor: [onCursor] },
-    },
-    [xs, ...fdData],
-    fdsEl,
-  );
+  const fds = chart('Open file descriptors per process (dashed: the nofile limit)', 260, 'fds', fdSeries, fdData, fdsEl);
   sync.sub(states);
   sync.sub(fds);
   // the keyboard: arrows step through the samples, Home/End jump
