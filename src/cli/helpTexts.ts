@@ -20,6 +20,9 @@ Options:
   --quiet               summary only: no sample table, no progress
   --pcap OUT            also write every segment of the run to a pcapng file
                         (- for stdout; the report then goes to stderr)
+  --html OUT            also write an HTML report: charts of the socket states
+                        and fds, the summary, and a connection explorer; one
+                        self-contained file that needs no network
   --allow-large         raise the guard-rail limits (huge runs)
   --no-color            no ANSI colours (NO_COLOR is respected too)
   -h, --help            this help
@@ -47,11 +50,14 @@ sequence and acknowledgement numbers, every app call, timer and state change.
 Options:
   --conn N            connection number (default 0, the first client connection)
   --format F          rfc (default): the layout of RFC 9293 Figures 12 and 13
-                      mermaid: a sequenceDiagram
+                      mermaid: a sequenceDiagram, with "60 s later" notes where
+                      time passes and each end's state when the run ends
                       pcapng: a capture Wireshark opens (all connections unless --conn)
                       json: the raw trace events
   --absolute          rfc/mermaid: absolute sequence numbers instead of relative
   --time              rfc: add a time column
+  --compact           mermaid: draw runs of data segments or bare ACKs one way
+                      as one message (for long traces)
   -o, --output OUT    write to OUT instead of stdout (- is stdout; a file is
                       required for pcapng on a terminal)
   --seed, --param, --profile, --until, --allow-large   as for \`tcpsim run\`
@@ -68,3 +74,16 @@ Options:
   --profile P    linux (default) or rfc9293
   --format F     mermaid (default, a stateDiagram-v2) or dot (Graphviz)
   -h, --help     this help`;
+
+/** Help text of `tcpsim teach`. */
+export const TEACH_HELP = `Usage: tcpsim teach [--port N]
+
+Serve the teaching page on 127.0.0.1 and print its URL: one connection
+stepped through on the RFC 9293 state diagram, with segments you can drop,
+delay or duplicate, and many connections filling a server's fd table. The
+page runs the model itself and fetches nothing; open the URL in a browser.
+Nothing is opened for you. Ctrl-C stops the server.
+
+Options:
+  --port N      the port (default 0: any free port)
+  -h, --help    this help`;
