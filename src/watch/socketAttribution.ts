@@ -9,8 +9,9 @@
  *   handshake is not finished).
  * - A process whose fds cannot be read (another user's, without root) is given, by port, every
  *   row on the ports it was found listening on.
- * - A row whose 4-tuple is the reverse of one of those is a peer: the other end of a watched
- *   connection, on this machine.
+ * - A row whose 4-tuple is the reverse of one of those, or whose remote address is one of the
+ *   processes' listeners, is a peer: the other end of a watched connection, on this machine (a
+ *   client's TIME_WAIT counts even when the connection came and went between two samples).
  *
  * One attributor per network namespace: it remembers the 4-tuples it has given out, and forgets
  * each once its row has left the table.
@@ -84,7 +85,8 @@ export class SocketAttributor {
       const pid = this.owner.get(fourTupleKey(row)) ?? this.listenerOf(row.local);
       if (pid !== undefined && own.has(pid)) claim(row, pid);
     }
-    const peers = rows.filter((row) => !claimed.has(row) && this.peerTuples.has(fourTupleKey(row)));
+    // the other ends: of a connection seen as the process's, or of any connection to its listeners
+    const peers = rows.filter((row) => !claimed.has(row) && (this.peerTuples.has(fourTupleKey(row)) || (row.state !== 'LISTEN' && this.listenerOf(row.remote) !== undefined)));
     for (const key of this.owner.keys()) if (!present.has(key)) this.owner.delete(key);
     for (const key of this.peerTuples) if (!present.has(key)) this.peerTuples.delete(key);
     return { own, peers };

@@ -32,6 +32,13 @@ describe('a watched server and its local clients', () => {
     expect(peers.map((r) => [r.state, r.local.port])).toEqual([['FIN_WAIT_2', 40000]]);
   });
 
+  it('a client of its listener is a peer even if the server’s end was never seen (a connection between two samples)', () => {
+    const a = new SocketAttributor();
+    const clientTimeWait = row('TIME_WAIT', ['127.0.0.1', 40003], ['127.0.0.1', 8080], 0);
+    const elsewhere = row('TIME_WAIT', ['127.0.0.1', 40004], ['127.0.0.1', 8081], 0);
+    expect(a.attribute([listener, clientTimeWait, elsewhere], server([100])).peers).toEqual([clientTimeWait]);
+  });
+
   it('a socket it closed stays its own without an fd (LAST_ACK, then TIME_WAIT after closing first)', () => {
     const a = new SocketAttributor();
     a.attribute([listener, ...connection('ESTABLISHED', 'ESTABLISHED', 40001, 101, 201)], server([100, 101]));
