@@ -1,0 +1,87 @@
+/**
+ * `tcpsim watch --pid` on real Node servers driven by clients on 127.0.0.1 (this test process):
+ * one that forgets close() — CLOSE_WAIT counted, fds rising, a diagnosis naming it, exit 1 — and
+ * one that closes — no CLOSE_WAIT left, its fds back where they were, the clients' TIME_WAIT
+ * explained, exit 0. Both watches run at once, a few seconds each.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { driveClients, jsonLines, lineMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
+
+const notLinux = process.platform !== 'linux';
+const dir = mkdtempSync(join(tmpdir(), 'tcpsim-watch-'));
+
+interface Sample {
+  t: number;
+  states: Record<string, number>;
+  fds: Record<string, number>;
+  byProcess: Record<string, Record<string, number>>;
+  peers: Record<string, number>;
+  closeWait: Record<string, { open: number; stuck: number; closed: number; leftWithFd: number }>;
+}
+interface Summary {
+  leak: boolean;
+  findings: { kind: string; process?: string; leak: boolean; text: string }[];
+  peerPeakStates: Record<string, number>;
+  processes: { label: string; firstFds: number; fds: number }[];
+}
+
+describe.skipIf(notLinux)(`tcpsim watch --pid on a real server${notLinux ? ' (skipped: needs Linux)' : ''}`, () => {
+  it.concurrent('a server that forgets close(): CLOSE_WAIT counted per connection, fds rising with it, a diagnosis naming it, exit 1', async () => {
+    const server = await startServer('leaky');
+    try {
+      const record = join(dir, 'leaky.json');
+      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '4s', '--record', record]);
+      await lineMatching(watch.child, /^tcpsim watch/m);
+      const clients = await driveClients(server.port, 20, 100);
+      const out = await watch.done;
+      expect(out.stderr).toBe('');
+      const label = `node[${server.pid}]`;
+      const doc = JSON.parse(readFileSync(record, 'utf8')) as { samples: Sample[]; summary: Summary };
+      const first = doc.samples[0]!;
+      const last = doc.samples.at(-1)!;
+      expect(clients.connected).toBe(20);
+      expect(last.byProcess[label]).toEqual({ LISTEN: 1, CLOSE_WAIT: 20 });
+      expect(last.fds[label]! - first.fds[label]!).toBe(20);
+      expect(last.peers).toEqual({ FIN_WAIT_2: 20 });
+      expect(last.closeWait[label]).toMatchObject({ open: 20, closed: 0, leftWithFd: 0 });
+      expect(doc.summary.findings).toContainEqual(expect.objectContaining({ kind: 'close-wait-leak', process: label, leak: true }));
+      expect(out.stdout).toContain(`${label} does not close connections its peers have closed: 20 sockets sit in CLOSE_WAIT`);
+      expect(out.stdout).toMatch(new RegExp(`^  sockets at 0:0\\d\\.\\d{3} +node\\[${server.pid}\\]: LISTEN 1, CLOSE_WAIT 20; peers: FIN_WAIT_2 20$`, 'm'));
+      expect(out.code).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it.concurrent('a server that closes: no CLOSE_WAIT left, fds back where they were, the clients hold TIME_WAIT, exit 0', async () => {
+    const server = await startServer('good');
+    try {
+      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '4s', '--json']);
+      await lineMatching(watch.child, /"kind":"sample"/);
+      const clients = await driveClients(server.port, 20, 100);
+      const out = await watch.done;
+      expect(out.stderr).toBe('');
+      const label = `node[${server.pid}]`;
+      const lines = jsonLines(out.stdout);
+      const samples = lines.filter((l) => l['kind'] === 'sample') as unknown as Sample[];
+      const summary = lines.at(-1) as unknown as Summary & { kind: string };
+      expect(summary.kind).toBe('summary');
+      expect(clients.connected).toBe(20);
+      expect(samples.every((s) => (s.closeWait[label]?.stuck ?? 0) === 0)).toBe(true);
+      expect(samples.at(-1)?.byProcess[label]).toEqual({ LISTEN: 1 });
+      expect(samples.at(-1)?.closeWait[label]).toMatchObject({ open: 0, leftWithFd: 0 });
+      const process = summary.processes.find((p) => p.label === label);
+      expect(process?.fds).toBe(process?.firstFds);
+      expect(summary.peerPeakStates['TIME_WAIT']).toBe(20);
+      expect(summary.leak).toBe(false);
+      // a sample may catch a socket in its CLOSE_WAIT of a millisecond: seen passing, never stuck
+      expect(summary.findings.map((f) => f.kind).filter((k) => k !== 'close-wait-passing')).toEqual(['time-wait', 'no-leak']);
+      expect(out.code).toBe(0);
+    } finally {
+      await server.stop();
+    }
+  });
+});
