@@ -113,7 +113,7 @@ function closedFdFindings(h: ProcessHistory): Finding[] {
   const rising = closed > before || left > 0;
   const how =
     left > 0
-      ? `${count(left, 'socket')} left CLOSE_WAIT while watched without ${h.label} closing ${agree(left, 'its fd', 'their fds')}: the kernel ended ${agree(left, 'it', 'them')} with a RST — keepalive does this (Go turns it on for every connection): once the peer's orphaned FIN_WAIT_2 has expired, the peer's kernel answers the next probe with RST. `
+      ? `${count(left, 'socket')} left CLOSE_WAIT while watched without ${h.label} closing ${agree(left, 'its fd', 'their fds')}: a RST from the peer ended ${agree(left, 'it', 'them')}, its kernel's answer to a segment for a connection it has closed — a keepalive probe once its orphaned FIN_WAIT_2 has expired (Go turns keepalive on for every connection), or data written after the peer's close. `
       : rising
         ? `${count(closed - before, 'more')} than when the watch began. `
         : `as many as when the watch began (sockets closed before it, or sockets of another network namespace). `;

@@ -89,7 +89,7 @@ describe('fds', () => {
     const shapes: Shape[] = [{ closedFds: null }, { closedFds: 0 }, { closedFds: 0 }, { closedFds: 3, closeWait: { leftWithFd: 3 } }];
     const found = findingsOf(shapes).find((f) => f.kind === 'closed-fds');
     expect(found?.leak).toBe(true);
-    expect(found?.text).toContain('holds 3 fds on sockets the kernel has already closed, 3 sockets left CLOSE_WAIT while watched without java[4242] closing their fds');
+    expect(found?.text).toContain('holds 3 fds on sockets the kernel has already closed, 3 sockets left CLOSE_WAIT while watched without java[4242] closing their fds: a RST from the peer ended them');
   });
 
   it('as many fds on closed sockets as at the start: said, not blamed', () => {
