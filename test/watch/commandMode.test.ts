@@ -66,6 +66,17 @@ describe.skipIf(notLinux)(`tcpsim watch -- CMD${notLinux ? ' (skipped: needs Lin
   });
 });
 
+describe('help', () => {
+  it.each([
+    ['watch', /^Usage: tcpsim watch --pid PID/],
+    ['compare', /^Usage: tcpsim compare RECORDED.json SCENARIO/],
+  ])('tcpsim help %s, and the overview lists it', (command, usage) => {
+    expect(tcpsim(['help', command]).stdout).toMatch(usage);
+    expect(tcpsim([command, '--help']).stdout).toMatch(usage);
+    expect(tcpsim(['--help']).stdout).toContain(`tcpsim ${command} `);
+  });
+});
+
 describe('tcpsim watch: mistakes on the command line', () => {
   it.each([
     [[], 'what to watch: --pid PID, --port PORT, or -- CMD ARGS…'],

@@ -44,7 +44,10 @@ describe.skipIf(notLinux)(`tcpsim watch --pid on a real server${notLinux ? ' (sk
       const last = doc.samples.at(-1)!;
       expect(clients.connected).toBe(20);
       expect(last.byProcess[label]).toEqual({ LISTEN: 1, CLOSE_WAIT: 20 });
-      expect(last.fds[label]! - first.fds[label]!).toBe(20);
+      // one fd per connection (the runtime opens or closes one of its own now and then)
+      const rise = last.fds[label]! - first.fds[label]!;
+      expect(rise).toBeGreaterThanOrEqual(19);
+      expect(rise).toBeLessThanOrEqual(21);
       expect(last.peers).toEqual({ FIN_WAIT_2: 20 });
       expect(last.closeWait[label]).toMatchObject({ open: 20, closed: 0, leftWithFd: 0 });
       expect(doc.summary.findings).toContainEqual(expect.objectContaining({ kind: 'close-wait-leak', process: label, leak: true }));
