@@ -65,6 +65,14 @@ describe('a watched server and its local clients', () => {
     expect(a.attribute([wildcard, mapped, other], server([100])).own.get(SERVER)).toEqual([wildcard, mapped]);
   });
 
+  it('a watched client’s peer is the server’s end of its connection, by the reverse 4-tuple', () => {
+    const a = new SocketAttributor();
+    const out = row('ESTABLISHED', ['127.0.0.1', 45001], ['127.0.0.1', 80], 300);
+    const serverEnd = row('ESTABLISHED', ['127.0.0.1', 80], ['127.0.0.1', 45001], 301);
+    const otherClient = row('ESTABLISHED', ['127.0.0.1', 80], ['127.0.0.1', 45002], 302);
+    expect(a.attribute([out, serverEnd, otherClient], [{ pid: 7, socketInodes: new Set([300]) }]).peers).toEqual([serverEnd]);
+  });
+
   it('a client’s orphaned socket is its own by the 4-tuple it held, until the row is gone', () => {
     const a = new SocketAttributor();
     const client = [{ pid: 7, socketInodes: new Set([300]) }];
