@@ -11,12 +11,15 @@
  *   and ss no longer show it.
  * Ages are measured from the first sample that saw the socket in CLOSE_WAIT, so they are lower
  * bounds (a socket already in CLOSE_WAIT when the watch began is as old as the watch).
+ * A socket that left the table while its fd stayed open still counts as waiting until the next
+ * sample decides: its fd is still held, and a process that exits with CLOSE_WAIT sockets — the
+ * kernel releases them as it tears the process down — did not close them.
  */
 import { fourTupleKey, type SocketRow } from '../real/socketRow.js';
 
 /** One process's CLOSE_WAIT history so far. */
 export interface CloseWaitTally {
-  /** When each socket now in CLOSE_WAIT was first seen there (ms), oldest first. */
+  /** When each socket now in CLOSE_WAIT (or just out of it, its fd still held) was first seen there (ms), oldest first. */
   readonly openSince: readonly number[];
   /** Sockets the program closed after their peer's FIN. */
   readonly closed: number;
@@ -88,7 +91,10 @@ export class CloseWaitTracker {
   /** The tally of process `pid`. */
   tally(pid: number): CloseWaitTally {
     const counts = this.counts.get(pid) ?? { closed: 0, longestCloseMs: 0, leftWithFd: 0 };
-    const openSince = [...this.open.values()].filter((e) => e.pid === pid).map((e) => e.since).sort((a, b) => a - b);
+    const openSince = [...this.open.values(), ...this.leaving.values()]
+      .filter((e) => e.pid === pid)
+      .map((e) => e.since)
+      .sort((a, b) => a - b);
     return { openSince, ...counts };
   }
 

@@ -81,6 +81,19 @@ function closeWaitFindings(h: ProcessHistory, now: number, context: FindingConte
       cw.closed === 0
         ? `; it closed none of the connections its peers closed while watched`
         : `; it closed ${count(cw.closed, 'other')}, each within ${sinceText(cw.longestCloseMs)}, so ${agree(stuck.length, 'this one is', 'these are')} forgotten, not slow`;
+    if (h.goneAt !== undefined) {
+      // it exited holding them: the kernel released them then, the program never closed them
+      out.push({
+        kind: 'close-wait-leak',
+        process: h.label,
+        leak: true,
+        headline: `${h.label} did not close connections its peers had closed: CLOSE_WAIT ${n} until it exited`,
+        text:
+          `${h.label} did not close connections its peers had closed: ${count(n, 'socket')} sat in CLOSE_WAIT until it exited, the oldest for at least ${sinceText(oldest)}${closedText}. ` +
+          `The peer sent FIN and ${h.label} never called close(); only its exit released ${agree(n, 'that socket and its fd', 'those sockets and their fds')}. A server that runs on keeps each until EMFILE.`,
+      });
+      return out;
+    }
     const rising = rate > 0 ? `CLOSE_WAIT ${rateText(rate)}` : 'CLOSE_WAIT not rising now';
     const headline = `${h.label} does not close connections its peers have closed: CLOSE_WAIT ${n}, ${rate > 0 ? rateText(rate) : 'not rising now'}; ${headroomText(projection)}`;
     out.push({

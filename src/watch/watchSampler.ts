@@ -57,12 +57,17 @@ function endpointText(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
-/** The key of the network namespace `pid` lives in: its nsfs inode, or the pid when that is not ours to read. */
-function namespaceKey(pid: number): string {
+/**
+ * The key of the network namespace `pid` lives in: its nsfs inode, or the pid when that is not ours
+ * to read (another user's process); undefined when the process is exiting (a zombie has no
+ * namespace left) or gone.
+ */
+function namespaceKey(pid: number): string | undefined {
   try {
     return `net:${statSync(`/proc/${pid}/ns/net`).ino}`;
-  } catch {
-    return `pid:${pid}`;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM' ? `pid:${pid}` : undefined;
   }
 }
 
@@ -100,7 +105,9 @@ export class WatchSampler {
         if (read.unreadable === 'gone') continue;
         this.unseen.set(`fds:${pid}`, `the fds of ${identity.label} (${identity.uid === 0 ? 'root' : `uid ${identity.uid}`}'s process): /proc/${pid}/fd is not readable for uid ${process.getuid?.() ?? '?'}; its fd count, its limit headroom and its fds on closed sockets are unknown, and its sockets are attributed by its listening ports only. Run tcpsim watch as root or as that user to see them.`);
       } else fds = read;
-      facts.set(pid, { identity, nofile, fds, ns: namespaceKey(pid) });
+      const ns = namespaceKey(pid);
+      if (ns === undefined) continue; // exiting: its sockets are being released
+      facts.set(pid, { identity, nofile, fds, ns });
     }
     if (facts.size === 0) return undefined;
 
@@ -131,7 +138,7 @@ export class WatchSampler {
       for (const row of rows) tcpInodes.add(row.inode ?? 0);
       const t = performance.now() - this.startMs;
       ns.tracker.update(t, own, new Map(members.map((pid) => [pid, facts.get(pid)?.fds?.socketInodes ?? null])));
-      ns.latest = readListenCounters(ns.pid);
+      ns.latest = readListenCounters(ns.pid) ?? ns.latest;
       ns.baseline ??= ns.latest;
       read.push({ key, ns, members, own });
     }
@@ -228,22 +235,30 @@ export class WatchSampler {
     }
   }
 
+  /**
+   * The namespace `members` live in, its tables opened through the first member that still has
+   * them; undefined (and nothing remembered, so the next sample tries again) when none has: a
+   * short-lived process, such as `ip netns exec … sysctl`, may be the first one seen in it.
+   */
   private namespaceOf(key: string, members: readonly number[]): Namespace | undefined {
     const known = this.namespaces.get(key);
-    const pid = members[0]!;
     if (known !== undefined) {
-      known.pid = pid;
+      known.pid = members[0]!;
       return known;
     }
-    const paths = [`/proc/${pid}/net/tcp`, `/proc/${pid}/net/tcp6`].filter((p) => existsSync(p));
-    let observer: TableObserver;
-    try {
-      observer = new TableObserver(paths);
-    } catch {
-      return undefined;
+    for (const pid of members) {
+      const paths = [`/proc/${pid}/net/tcp`, `/proc/${pid}/net/tcp6`].filter((p) => existsSync(p));
+      if (paths.length === 0) continue;
+      let observer: TableObserver;
+      try {
+        observer = new TableObserver(paths);
+      } catch {
+        continue; // exited between the test and the open
+      }
+      const ns: Namespace = { observer, backlogs: new Map(), attributor: new SocketAttributor(), tracker: new CloseWaitTracker(), pid, baseline: undefined, latest: undefined };
+      this.namespaces.set(key, ns);
+      return ns;
     }
-    const ns: Namespace = { observer, backlogs: new Map(), attributor: new SocketAttributor(), tracker: new CloseWaitTracker(), pid, baseline: undefined, latest: undefined };
-    this.namespaces.set(key, ns);
-    return ns;
+    return undefined;
   }
 }

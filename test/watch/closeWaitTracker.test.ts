@@ -48,6 +48,8 @@ describe('CLOSE_WAIT sockets across samples', () => {
     const tracker = new CloseWaitTracker();
     step(tracker, 0, [socket('CLOSE_WAIT', 1, 11)], [11]);
     step(tracker, 250, [], [11]);
+    // until the next sample decides, the socket still waits: its fd is held
+    expect(tracker.tally(PID)).toEqual({ openSince: [0], closed: 0, longestCloseMs: 0, leftWithFd: 0 });
     tracker.update(500, new Map(), new Map());
     expect(tracker.tally(PID)).toMatchObject({ closed: 0, leftWithFd: 0 });
   });

@@ -70,6 +70,16 @@ describe('CLOSE_WAIT', () => {
     expect(findings.some((f) => f.kind === 'no-leak')).toBe(false);
   });
 
+  it('a process that exits holding them did not close them: still a leak, in the past tense', () => {
+    const history = new WatchHistory();
+    leaking(8).forEach((shape, i) => history.add(sample(i * EVERY, shape)));
+    history.add({ ...sample(8 * EVERY, {}), processes: [] });
+    const leak = watchFindings(history, CONTEXT).find((f) => f.kind === 'close-wait-leak');
+    expect(leak?.leak).toBe(true);
+    expect(leak?.text).toContain('java[4242] did not close connections its peers had closed: 7 sockets sat in CLOSE_WAIT until it exited');
+    expect(leak?.headline).toBe('java[4242] did not close connections its peers had closed: CLOSE_WAIT 7 until it exited');
+  });
+
   it('not yet three intervals old: no verdict', () => {
     expect(findingsOf(leaking(3)).some((f) => f.leak)).toBe(false);
   });
