@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tcpsim } from '../cli/tcpsim.js';
-import { driveClients, jsonLines, lineMatching, SERVER, sleep, tcpsimInBackground } from './liveProcesses.js';
+import { driveClients, jsonLines, lineMatching, sampleMatching, SERVER, tcpsimInBackground } from './liveProcesses.js';
 
 const notLinux = process.platform !== 'linux';
 
@@ -45,7 +45,8 @@ describe.skipIf(notLinux)(`tcpsim watch -- CMD${notLinux ? ' (skipped: needs Lin
       });
     });
     await driveClients(Number(port), 5, 50);
-    await sleep(1000);
+    // all five CLOSE_WAIT stuck, then Ctrl-C
+    await sampleMatching<{ closeWait: Record<string, { stuck: number }> }>(watch.child, (s) => Object.values(s.closeWait).some((c) => c.stuck === 5));
     watch.child.kill('SIGINT');
     const out = await watch.done;
     const summary = jsonLines(out.stdout).at(-1);

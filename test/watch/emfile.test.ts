@@ -2,11 +2,12 @@
  * A server filled to its fd limit: the leaky Node server under `prlimit --nofile=64:64` (about 20
  * fds of its own, so some 44 connections fill it), clients arriving faster than 4 samples apart.
  * The watch projects the time to EMFILE from the rising fds before the limit is reached, then
- * reports the limit reached: EMFILE, in the words of a Node (libuv) server.
+ * reports the limit reached: EMFILE, in the words of a Node (libuv) server. The watch ends
+ * (Ctrl-C) once a sample shows the limit reached with CLOSE_WAIT stuck, whatever the load.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { driveClients, jsonLines, lineMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
+import { driveClients, jsonLines, lineMatching, sampleMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
 
 const hasPrlimit = process.platform === 'linux' && spawnSync('prlimit', ['--version'], { stdio: 'ignore' }).status === 0;
 const NOFILE = 64;
@@ -16,17 +17,20 @@ interface Sample {
   fds: Record<string, number>;
   nofile: Record<string, number | null>;
   emfileInMs: Record<string, number | null>;
+  closeWait: Record<string, { stuck: number }>;
 }
 
 describe.skipIf(!hasPrlimit)(`a server filled to its nofile${hasPrlimit ? '' : ' (skipped: needs Linux and prlimit)'}`, () => {
   it('is projected to EMFILE before it gets there, then reported at EMFILE', async () => {
     const server = await startServer('leaky', ['prlimit', `--nofile=${NOFILE}:${NOFILE}`]);
     try {
-      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '5s', '--json']);
+      const label = `node[${server.pid}]`;
+      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '30s', '--json']);
       await lineMatching(watch.child, /"kind":"sample"/);
       const clients = await driveClients(server.port, 60, 60);
+      await sampleMatching<Sample>(watch.child, (s) => s.fds[label] === NOFILE && (s.closeWait[label]?.stuck ?? 0) > 0);
+      watch.child.kill('SIGINT');
       const out = await watch.done;
-      const label = `node[${server.pid}]`;
       const lines = jsonLines(out.stdout);
       const samples = lines.filter((l) => l['kind'] === 'sample') as unknown as Sample[];
       expect(samples[0]?.nofile[label]).toBe(NOFILE);

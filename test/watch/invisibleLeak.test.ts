@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI } from '../cli/tcpsim.js';
-import { driveClients, jsonLines, lineMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
+import { driveClients, jsonLines, lineMatching, sampleMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
 
 const hasPython = process.platform === 'linux' && spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
 const isRoot = process.getuid?.() === 0;
@@ -20,11 +20,14 @@ describe.skipIf(!hasPython)(`fds on closed sockets${hasPython ? '' : ' (skipped:
     const server = spawn('python3', [resolve('test/watch/fixtures/resetServer.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const [, port, pid] = await lineMatching(server, /listening (\d+) (\d+)\n/);
-      const watch = tcpsimInBackground(['watch', '--pid', pid!, '--every', '250ms', '--for', '3s', '--json']);
+      const label = `python3[${pid}]`;
+      const watch = tcpsimInBackground(['watch', '--pid', pid!, '--every', '250ms', '--for', '30s', '--json']);
       await lineMatching(watch.child, /"kind":"sample"/);
       await driveClients(Number(port), 10, 100);
+      // every connection's fd seen on a closed socket: then Ctrl-C
+      await sampleMatching<{ closedFds: Record<string, number> }>(watch.child, (s) => s.closedFds[label] === 10);
+      watch.child.kill('SIGINT');
       const out = await watch.done;
-      const label = `python3[${pid}]`;
       const lines = jsonLines(out.stdout);
       const last = lines.filter((l) => l['kind'] === 'sample').at(-1) as { byProcess: Record<string, Record<string, number>>; closedFds: Record<string, number> };
       // nothing in CLOSE_WAIT any more, yet one fd per connection

@@ -38,6 +38,36 @@ export function lineMatching(child: ChildProcess, pattern: RegExp): Promise<RegE
   });
 }
 
+/**
+ * Resolves with the first sample line of `tcpsim watch --json` on `child`'s stdout for which
+ * `holds` is true: a test ends the watch on what it waits for (then Ctrl-C), not after a time
+ * that a loaded machine may not keep. Rejects, quoting the latest sample, if the watch ends first.
+ */
+export function sampleMatching<S>(child: ChildProcess, holds: (sample: S) => boolean): Promise<S> {
+  return new Promise((done, fail) => {
+    let text = '';
+    let latest = '';
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = text.indexOf('\n')) >= 0) {
+        const line = text.slice(0, nl);
+        text = text.slice(nl + 1);
+        if (!line.startsWith('{"kind":"sample"')) continue;
+        latest = line;
+        const sample = JSON.parse(line) as S;
+        if (holds(sample)) {
+          child.stdout?.off('data', onData);
+          done(sample);
+          return;
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`the watch ended (${String(code)}) before the sample waited for; the latest: ${latest}`)));
+  });
+}
+
 /** Starts the fixture server (`prefix`, such as prlimit, goes before node) and waits for its listener. */
 export async function startServer(mode: 'leaky' | 'good', prefix: readonly string[] = []): Promise<LiveServer> {
   const argv = [...prefix, process.execPath, SERVER, mode, '0'];

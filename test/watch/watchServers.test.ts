@@ -2,13 +2,14 @@
  * `tcpsim watch --pid` on real Node servers driven by clients on 127.0.0.1 (this test process):
  * one that forgets close() — CLOSE_WAIT counted, fds rising, a diagnosis naming it, exit 1 — and
  * one that closes — no CLOSE_WAIT left, its fds back where they were, the clients' TIME_WAIT
- * explained, exit 0. Both watches run at once, a few seconds each.
+ * explained, exit 0. Both watches run at once. Each ends (Ctrl-C) on the sample the test waits
+ * for, not after a fixed time, so a loaded machine only makes it take longer.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { driveClients, jsonLines, lineMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
+import { driveClients, jsonLines, lineMatching, sampleMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
 
 const notLinux = process.platform !== 'linux';
 const dir = mkdtempSync(join(tmpdir(), 'tcpsim-watch-'));
@@ -33,15 +34,19 @@ describe.skipIf(notLinux)(`tcpsim watch --pid on a real server${notLinux ? ' (sk
     const server = await startServer('leaky');
     try {
       const record = join(dir, 'leaky.json');
-      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '4s', '--record', record]);
-      await lineMatching(watch.child, /^tcpsim watch/m);
+      const label = `node[${server.pid}]`;
+      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '30s', '--json', '--record', record]);
+      await lineMatching(watch.child, /"kind":"sample"/);
       const clients = await driveClients(server.port, 20, 100);
+      // every connection's CLOSE_WAIT seen stuck (three sampling intervals): then Ctrl-C
+      await sampleMatching<Sample>(watch.child, (s) => s.closeWait[label]?.stuck === 20);
+      watch.child.kill('SIGINT');
       const out = await watch.done;
       expect(out.stderr).toBe('');
-      const label = `node[${server.pid}]`;
-      const doc = JSON.parse(readFileSync(record, 'utf8')) as { samples: Sample[]; summary: Summary };
+      const doc = JSON.parse(readFileSync(record, 'utf8')) as { samples: Sample[]; summary: Summary & { ended: string } };
       const first = doc.samples[0]!;
       const last = doc.samples.at(-1)!;
+      expect(doc.summary.ended).toBe('interrupted');
       expect(clients.connected).toBe(20);
       expect(last.byProcess[label]).toEqual({ LISTEN: 1, CLOSE_WAIT: 20 });
       // one fd per connection (the runtime opens or closes one of its own now and then)
@@ -50,10 +55,17 @@ describe.skipIf(notLinux)(`tcpsim watch --pid on a real server${notLinux ? ' (sk
       expect(rise).toBeLessThanOrEqual(21);
       expect(last.peers).toEqual({ FIN_WAIT_2: 20 });
       expect(last.closeWait[label]).toMatchObject({ open: 20, closed: 0, leftWithFd: 0 });
-      expect(doc.summary.findings).toContainEqual(expect.objectContaining({ kind: 'close-wait-leak', process: label, leak: true }));
-      expect(out.stdout).toContain(`${label} does not close connections its peers have closed: 20 sockets sit in CLOSE_WAIT`);
-      expect(out.stdout).toMatch(new RegExp(`^  sockets at 0:0\\d\\.\\d{3} +node\\[${server.pid}\\]: LISTEN 1, CLOSE_WAIT 20; peers: FIN_WAIT_2 20$`, 'm'));
+      const leak = doc.summary.findings.find((f) => f.kind === 'close-wait-leak');
+      expect(leak).toMatchObject({ process: label, leak: true });
+      expect(leak?.text).toContain(`${label} does not close connections its peers have closed: 20 sockets sit in CLOSE_WAIT`);
       expect(out.code).toBe(1);
+
+      // the same leak, in words, to a watch that starts after it: the --for ends it after a
+      // sample at least 1.9 s in, past the three intervals that make a CLOSE_WAIT stuck
+      const text = await tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '100ms', '--for', '2s']).done;
+      expect(text.stdout).toContain(`${label} does not close connections its peers have closed: 20 sockets sit in CLOSE_WAIT`);
+      expect(text.stdout).toMatch(new RegExp(`^  sockets at 0:0\\d\\.\\d{3} +node\\[${server.pid}\\]: LISTEN 1, CLOSE_WAIT 20; peers: FIN_WAIT_2 20$`, 'm'));
+      expect(text.code).toBe(1);
     } finally {
       await server.stop();
     }
@@ -62,12 +74,15 @@ describe.skipIf(notLinux)(`tcpsim watch --pid on a real server${notLinux ? ' (sk
   it.concurrent('a server that closes: no CLOSE_WAIT left, fds back where they were, the clients hold TIME_WAIT, exit 0', async () => {
     const server = await startServer('good');
     try {
-      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '4s', '--json']);
-      await lineMatching(watch.child, /"kind":"sample"/);
+      const label = `node[${server.pid}]`;
+      const watch = tcpsimInBackground(['watch', '--pid', String(server.pid), '--every', '250ms', '--for', '30s', '--json']);
+      const first = await sampleMatching<Sample>(watch.child, () => true);
       const clients = await driveClients(server.port, 20, 100);
+      // every client's TIME_WAIT seen and the server back to its listener and its first fds: then Ctrl-C
+      await sampleMatching<Sample>(watch.child, (s) => (s.peers['TIME_WAIT'] ?? 0) === 20 && Object.keys(s.byProcess[label] ?? {}).join() === 'LISTEN' && s.fds[label] === first.fds[label]);
+      watch.child.kill('SIGINT');
       const out = await watch.done;
       expect(out.stderr).toBe('');
-      const label = `node[${server.pid}]`;
       const lines = jsonLines(out.stdout);
       const samples = lines.filter((l) => l['kind'] === 'sample') as unknown as Sample[];
       const summary = lines.at(-1) as unknown as Summary & { kind: string };
