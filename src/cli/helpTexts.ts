@@ -82,7 +82,7 @@ listeners' accept queues, its fds against RLIMIT_NOFILE and when it will reach
 it, and a diagnosis in plain words, live and at the end.
 
 What to watch:
-  --pid PID             a process (repeatable)
+  --pid PID             a process (repeatable, or PID,PID…)
   --port PORT           the process(es) listening on PORT (repeatable)
   -- CMD ARGS…          start CMD, watch it and its children, stop when it exits;
                         Ctrl-C and SIGTERM are passed on to it (a third Ctrl-C

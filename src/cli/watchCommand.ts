@@ -48,7 +48,7 @@ function resolveTargets(pidTexts: readonly string[], portTexts: readonly string[
   const pids = new Set<number>();
   const ports = new Map<number, number[]>();
   const what: string[] = [];
-  for (const text of pidTexts) {
+  for (const text of pidTexts.flatMap((t) => t.split(','))) {
     const pid = wholeNumber('--pid', text, 2 ** 22);
     const identity = readProcessIdentity(pid);
     if (identity === undefined) throw new UsageError(`--pid ${pid}: no such process`);

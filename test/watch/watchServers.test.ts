@@ -71,6 +71,30 @@ describe.skipIf(notLinux)(`tcpsim watch --pid on a real server${notLinux ? ' (sk
     }
   });
 
+  it.concurrent('two servers in one watch (--pid and --port): the leaky one named, the good one not; neither signalled', async () => {
+    const [leaky, good] = await Promise.all([startServer('leaky'), startServer('good')]);
+    try {
+      const leakyLabel = `node[${leaky.pid}]`;
+      const goodLabel = `node[${good.pid}]`;
+      const watch = tcpsimInBackground(['watch', '--pid', String(leaky.pid), '--port', String(good.port), '--every', '200ms', '--for', '30s', '--json']);
+      await lineMatching(watch.child, /"kind":"sample"/);
+      await Promise.all([driveClients(leaky.port, 5, 50), driveClients(good.port, 5, 50)]);
+      await sampleMatching<Sample>(watch.child, (s) => s.closeWait[leakyLabel]?.stuck === 5 && Object.keys(s.byProcess[goodLabel] ?? {}).join() === 'LISTEN');
+      watch.child.kill('SIGINT');
+      const out = await watch.done;
+      const lines = jsonLines(out.stdout);
+      const last = lines.filter((l) => l['kind'] === 'sample').at(-1) as unknown as Sample;
+      expect(last.byProcess).toEqual({ [leakyLabel]: { LISTEN: 1, CLOSE_WAIT: 5 }, [goodLabel]: { LISTEN: 1 } });
+      const summary = lines.at(-1) as unknown as Summary;
+      expect(summary.findings.filter((f) => f.leak).map((f) => f.process)).toEqual([leakyLabel]);
+      expect(out.code).toBe(1);
+      // read-only: both servers lived through the watch and its Ctrl-C, untouched
+      expect([leaky.child.exitCode, leaky.child.signalCode, good.child.exitCode, good.child.signalCode]).toEqual([null, null, null, null]);
+    } finally {
+      await Promise.all([leaky.stop(), good.stop()]);
+    }
+  });
+
   it.concurrent('a server that closes: no CLOSE_WAIT left, fds back where they were, the clients hold TIME_WAIT, exit 0', async () => {
     const server = await startServer('good');
     try {
