@@ -48,9 +48,14 @@ export interface Finding {
 /** Rises among the recent samples before growing fds are worth a sentence of their own. */
 export const FD_GROWTH_RISES = 5;
 
-/** How long a CLOSE_WAIT socket must have waited to count as stuck, for a process that closed others within `longestCloseMs`. */
+/**
+ * How long a CLOSE_WAIT socket must have waited to count as stuck, for a process that closed
+ * others within `longestCloseMs`: three sampling intervals, as the samples measure them — a sample
+ * is timed at the middle of its reads, so one taken three intervals after another on the grid may
+ * measure a few ms less (seen: 14.996 s at 5 s). Half an interval of slack absorbs that.
+ */
 export function stuckAfterMs(everyMs: number, longestCloseMs: number): number {
-  return Math.max(3 * everyMs, 2 * longestCloseMs + 1);
+  return Math.max(2.5 * everyMs, 2 * longestCloseMs + 1);
 }
 
 /** `fds 812/1024, +12/min ⇒ EMFILE in ~18 min`. */

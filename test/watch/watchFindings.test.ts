@@ -84,6 +84,15 @@ describe('CLOSE_WAIT', () => {
     expect(findingsOf(leaking(3)).some((f) => f.leak)).toBe(false);
   });
 
+  it('three intervals as sampled: a sample a few ms early on its grid still counts', () => {
+    const history = new WatchHistory();
+    const seenAt = 1005;
+    [0, 1005, 2010, 3001].forEach((t, i) => history.add(sample(t, { states: { LISTEN: 1, CLOSE_WAIT: i === 0 ? 0 : 1 }, closeWait: { openSince: i === 0 ? [] : [seenAt] } })));
+    expect(watchFindings(history, CONTEXT).find((f) => f.kind === 'close-wait-leak')).toBeUndefined();
+    history.add(sample(3996, { states: { LISTEN: 1, CLOSE_WAIT: 1 }, closeWait: { openSince: [seenAt] } }));
+    expect(watchFindings(history, CONTEXT).find((f) => f.kind === 'close-wait-leak')?.leak).toBe(true);
+  });
+
   it('a process that closes its CLOSE_WAIT sockets after a while is slow, not leaking, until one waits twice as long', () => {
     const slow = (open: number[]): Shape => ({ states: { LISTEN: 1, CLOSE_WAIT: open.length }, closeWait: { openSince: open, closed: 5, longestCloseMs: 3000 } });
     const waiting = findingsOf([slow([0]), slow([0]), slow([0]), slow([0]), slow([0]), slow([0])]);
