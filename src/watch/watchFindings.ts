@@ -6,8 +6,9 @@
  * history at every sample (the live diagnosis) and once more at the end.
  *
  * Rules:
- * - CLOSE_WAIT leak: a socket of the process has been in CLOSE_WAIT for at least three sampling
- *   intervals and more than twice the longest the process took to close one (it is *stuck*).
+ * - CLOSE_WAIT leak: a socket of the process has been in CLOSE_WAIT for three sampling intervals
+ *   (as measured: stuckAfterMs) and more than twice the longest the process took to close one
+ *   (it is *stuck*).
  *   CLOSE_WAIT has no timer, so only the program's close() ends it.
  * - Fds on closed sockets: socket fds whose socket is in no kernel table, when their number rose
  *   while watched or a CLOSE_WAIT socket left the table while the program kept its fd.

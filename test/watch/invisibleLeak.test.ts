@@ -65,4 +65,13 @@ describe.skipIf(!isRoot || !hasSetpriv)(`without root${isRoot && hasSetpriv ? ''
       await server.stop();
     }
   });
+
+  it('sees its own user’s processes fully: a command it starts, with its fds and limit', () => {
+    const out = asNobody(['watch', '--every', '100ms', '--json', '--', process.execPath, '-e', 'setTimeout(() => {}, 600)']);
+    const summary = jsonLines(out.stdout).at(-1) as { notSeen: string[]; processes: { fds: number | null; nofile: number | null }[] };
+    expect(summary.notSeen).toEqual([]);
+    expect(summary.processes[0]?.fds).toBeGreaterThan(0);
+    expect(summary.processes[0]?.nofile).toBeGreaterThan(0);
+    expect(out.status).toBe(0);
+  });
 });
