@@ -172,12 +172,17 @@ export async function watchCommand(argv: string[]): Promise<number> {
   }
   let ended: WatchEnd = outcome.ended;
   if (command !== undefined && command.exit() === undefined) {
-    // --for ended the watch first: the command goes with it
-    ended = 'command-stopped';
-    command.signal('SIGTERM');
-    const timer = setTimeout(() => command?.signal('SIGKILL'), STOP_GRACE_MS);
-    await command.exited;
-    clearTimeout(timer);
+    if (ended === 'for') {
+      // --for ended the watch first: the command goes with it
+      ended = 'command-stopped';
+      command.signal('SIGTERM');
+      const timer = setTimeout(() => command?.signal('SIGKILL'), STOP_GRACE_MS);
+      await command.exited;
+      clearTimeout(timer);
+    } else {
+      // its processes are gone from /proc (a zombie has no fds left to read) before Node has reaped it
+      await command.exited;
+    }
   }
   process.removeListener('exit', stopCommandAtExit);
   const exit = command?.exit();
