@@ -119,8 +119,10 @@ describe.skipIf(notLinux)(`tcpsim watch --pid on a real server${notLinux ? ' (sk
       expect(process?.fds).toBe(process?.firstFds);
       expect(summary.peerPeakStates['TIME_WAIT']).toBe(20);
       expect(summary.leak).toBe(false);
-      // a sample may catch a socket in its CLOSE_WAIT of a millisecond: seen passing, never stuck
-      expect(summary.findings.map((f) => f.kind).filter((k) => k !== 'close-wait-passing')).toEqual(['time-wait', 'no-leak']);
+      // a sample may catch a socket in its CLOSE_WAIT of a millisecond (seen passing, never stuck),
+      // or, on a loaded machine, a connection not yet accepted (the accept queue, explained)
+      const passing = new Set(['close-wait-passing', 'accept-queue']);
+      expect(summary.findings.map((f) => f.kind).filter((k) => !passing.has(k))).toEqual(['time-wait', 'no-leak']);
       expect(out.code).toBe(0);
     } finally {
       await server.stop();
