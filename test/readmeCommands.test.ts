@@ -2,7 +2,7 @@
  * Every command line the README shows exits as the README says: each `tcpsim …` in backticks
  * (the table of commands, the prose, the headings of generated blocks) and `npx tcpsim …`, run
  * as a user would, from an empty folder, against the built CLI. None of them is documented to
- * fail, so each must exit 0. Lines with placeholders (NAME, FILE, OUT) are templates, not commands.
+ * fail, so each must exit 0. Lines with placeholders (NAME, FILE, OUT, PID, SCENARIO) are templates, not commands.
  * `tcpsim real …` runs for real sockets' whole scenario time (70 s for normal-close): it runs when
  * TCPSIM_README_REAL=1, and is otherwise reported as skipped. `tcpsim teach` serves until
  * stopped: test/cli/teach.test.ts starts and stops it.
@@ -19,7 +19,7 @@ const README = readFileSync('README.md', 'utf8');
 /** The README's command lines, in order of first appearance, without `npx`. */
 export function readmeCommandLines(readme: string): string[] {
   const spans = [...readme.matchAll(/`((?:npx )?tcpsim [^`]+)`/g)].map((m) => (m[1] ?? '').replace(/^npx /, '').trim());
-  return [...new Set(spans)].filter((line) => !/\b(NAME|FILE|OUT|COMMAND)\b|…/.test(line));
+  return [...new Set(spans)].filter((line) => !/\b(NAME|FILE|OUT|COMMAND|PID|PORT|SCENARIO)\b|…/.test(line));
 }
 
 const LINES = readmeCommandLines(README);
