@@ -60,16 +60,37 @@ export interface ModelReplay {
 
 const ERRNO_NAMES: ReadonlySet<string> = new Set<Errno>(['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN']);
 
+/**
+ * Servers whose connections all come from command clients: the instant each connection was
+ * accepted is the kernel's (connectionAnchors.ts), so the replay's accept loop takes no time of
+ * its own (acceptCost 0); otherwise it would pace the kernel's accepts a second time.
+ */
+export function serversPacedByKernel(scenario: Scenario): Set<string> {
+  const paced = new Set<string>();
+  for (const server of scenario.processes) {
+    if (server.server === undefined) continue;
+    const port = server.server.port;
+    const clients = scenario.processes.filter((p) =>
+      p.client?.steps.some((s) => s.op === 'connect' && ('process' in s.to ? s.to.process === server.name : s.to.port === port)),
+    );
+    if (clients.length > 0 && clients.every((p) => p.command !== undefined)) paced.add(server.name);
+  }
+  return paced;
+}
+
 /** The scenario the model runs for a real run: linux profile with the kernel's sysctls, calibrated fd baselines. */
 export function modelScenario(run: RealRun): Scenario {
+  const paced = run.connectionStarts.size > 0 ? serversPacedByKernel(run.scenario) : new Set<string>();
   return {
     ...run.scenario,
     profile: 'linux',
     // the kernel's own values of every sysctl the model follows, read back from the run's namespace
     profileOverrides: overridesFromSysctls(run.modelSysctls),
     processes: run.scenario.processes.map((p) => {
+      if (paced.has(p.name)) p = { ...p, acceptCost: 0 };
       const report = run.processes.find((r) => r.name === p.name);
-      if (report?.baselineFds == null || p.server === undefined) return p;
+      // a command's fds are its own program's: the model keeps the scenario's baseline, and the two are compared
+      if (report?.baselineFds == null || p.server === undefined || report.runtime === 'command') return p;
       // measured after listen(), counting only fds numbered below the limit (the ones that use a
       // slot): baseline + the listener. libuv's reserve fd (the /dev/null it closes for
       // uv__emfile_trick) holds its slot until every other slot is taken, so it is baseline too
@@ -85,7 +106,7 @@ export function modelReplay(run: RealRun): ModelReplay {
     trace: true,
     ephemeralPortFor: (conn) => run.connections.get(conn)?.port,
   });
-  const stats = startPrograms(world, scenario, processIndex);
+  const stats = startPrograms(world, scenario, processIndex, { connectionStart: (conn) => run.connectionStarts.get(conn) });
   const snapshots: ModelSnapshot[] = [];
   for (const sample of [...run.samples].sort((a, b) => a.at - b.at)) {
     world.runUntil(Math.max(world.now, sample.at));
