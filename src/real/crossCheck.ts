@@ -178,12 +178,32 @@ function histogram(states: Iterable<TcpState>): Partial<Record<TcpState, number>
 
 const COMPARED_ERRNOS = ['EMFILE', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'] as const;
 
-/** Compares a real run with the model's replay of it. */
-export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
+/**
+ * The best verdict on a socket over several replays: the replay itself, and the replays with
+ * every learned connection started as early and as late as the kernel's table allows
+ * (modelReplay's `shift`). The kernel agrees when its state is one the model gives for some
+ * timing of the connection consistent with what was observed: a timer that lands in the kernel
+ * wheel's next 2-s bucket when the connection is a few ms later is then not a disagreement.
+ */
+export function bestVerdict(replays: readonly ModelReplay[], key: string, os: TcpState, start: number, end: number, window: number, programLate = 0): SocketComparison['verdict'] {
+  let best: SocketComparison['verdict'] = 'differ';
+  for (const replay of replays) {
+    const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, start, end, window, programLate);
+    if (verdict === 'same') return 'same';
+    if (verdict === 'window') best = 'window';
+  }
+  return best;
+}
+
+/**
+ * Compares a real run with the model's replay of it; `alternatives` are replays with the learned
+ * connections started at either end of their uncertainty (none for a run without commands).
+ */
+export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: readonly ModelReplay[] = []): CrossCheck {
   const window = transitionWindow(run.scenario.network.latency);
   // the programs ran their actions this late at worst: what follows from them may come as late
   const programLate = Math.round(Math.max(0, ...run.processes.map((p) => p.lateMs)) * 1000);
-  const known = new Set(replay.transitions.keys());
+  const known = new Set([replay, ...alternatives].flatMap((r) => [...r.transitions.keys()]));
   const anchorOf = anchorLookup(run);
   let beforeAccept = 0;
   let ignoredRows = 0;
@@ -231,7 +251,7 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
       }
       // the kernel's instant is known to lie within its bracket: the connection's whole timeline may be that far off
       const uncertainty = anchor === undefined ? 0 : Math.max(anchor.at - anchor.bracket.after, anchor.bracket.by - anchor.at);
-      const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, sample.start, sample.end, window + uncertainty, programLate);
+      const verdict = bestVerdict([replay, ...alternatives], key, os, sample.start, sample.end, window + uncertainty, programLate);
       const tally = key.startsWith('L ') ? listeners : connections;
       tally.compared++;
       if (verdict !== 'differ') tally.agreed++;

@@ -165,6 +165,7 @@ export function crossCheckJson(result: RealCheckResult): unknown {
       end: ms(s.end),
       model: s.model,
       kernel: s.os,
+      connections: { compared: s.sockets.filter((x) => !x.key.startsWith('L ')).length, agreed: s.sockets.filter((x) => !x.key.startsWith('L ') && x.verdict !== 'differ').length },
       disagreements: s.sockets.filter((x) => x.verdict === 'differ').map((x) => ({ socket: x.key, model: x.model, kernel: x.os })),
     })),
     timers: check.timers.map((c) => ({ ...c, t: ms(c.t) })),

@@ -78,6 +78,20 @@ export function serversPacedByKernel(scenario: Scenario): Set<string> {
   return paced;
 }
 
+/** Starts moved by `shift`, each no earlier than 0 and than the process's connection before it (the model spawns them in turn). */
+function shiftedStarts(run: RealRun, shift: StartShift): Map<number, number> {
+  const out = new Map<number, number>();
+  const previous = new Map<string, number>();
+  const processOf = new Map((run.anchors?.anchors ?? []).map((a) => [a.conn, a.process] as const));
+  for (const [conn, start] of [...run.connectionStarts].sort((a, b) => a[0] - b[0])) {
+    const process = processOf.get(conn) ?? '';
+    const moved = Math.max(0, previous.get(process) ?? 0, start + shift(conn));
+    out.set(conn, moved);
+    previous.set(process, moved);
+  }
+  return out;
+}
+
 /** The scenario the model runs for a real run: linux profile with the kernel's sysctls, calibrated fd baselines. */
 export function modelScenario(run: RealRun): Scenario {
   const paced = run.connectionStarts.size > 0 ? serversPacedByKernel(run.scenario) : new Set<string>();
@@ -99,14 +113,23 @@ export function modelScenario(run: RealRun): Scenario {
   };
 }
 
-/** Runs the model alongside `run` and returns its sockets at each of `run`'s samples. */
-export function modelReplay(run: RealRun): ModelReplay {
+/** How a replay moves each learned connection's start (µs, added; 0 for the replay itself). */
+export type StartShift = (conn: number) => number;
+
+/**
+ * Runs the model alongside `run` and returns its sockets at each of `run`'s samples. With
+ * `shift`, each connection whose start was learned from the kernel starts that much later (or
+ * earlier), never before the one before it: the replays at either end of what the kernel's
+ * table told about the connections (crossCheck.ts).
+ */
+export function modelReplay(run: RealRun, shift?: StartShift): ModelReplay {
   const scenario = modelScenario(run);
   const { world, processIndex } = buildWorld(scenario, {
     trace: true,
     ephemeralPortFor: (conn) => run.connections.get(conn)?.port,
   });
-  const stats = startPrograms(world, scenario, processIndex, { connectionStart: (conn) => run.connectionStarts.get(conn) });
+  const starts = shift === undefined ? run.connectionStarts : shiftedStarts(run, shift);
+  const stats = startPrograms(world, scenario, processIndex, { connectionStart: (conn) => starts.get(conn) });
   const snapshots: ModelSnapshot[] = [];
   for (const sample of [...run.samples].sort((a, b) => a.at - b.at)) {
     world.runUntil(Math.max(world.now, sample.at));
