@@ -8,8 +8,7 @@
  * Which wins when a scenario sets both a profile field and the sysctl that decides it: neither —
  * different values are an error naming both places; equal values are accepted.
  */
-import type { ProfileOverrides } from '../scenario/types.js';
-import type { Profile } from './profile.js';
+import type { Profile, ProfileOverrides } from './profile.js';
 
 /** A profile field a sysctl can decide. */
 export type SysctlField = keyof ProfileOverrides & keyof Profile;

@@ -127,6 +127,7 @@ export function modelReplay(run: RealRun, shift?: StartShift): ModelReplay {
   const { world, processIndex } = buildWorld(scenario, {
     trace: true,
     ephemeralPortFor: (conn) => run.connections.get(conn)?.port,
+    ...(run.wheelOrigin === null || run.wheelOrigin === undefined ? {} : { wheelOrigin: run.wheelOrigin }),
   });
   const starts = shift === undefined ? run.connectionStarts : shiftedStarts(run, shift);
   const stats = startPrograms(world, scenario, processIndex, { connectionStart: (conn) => starts.get(conn) });

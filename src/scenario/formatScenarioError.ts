@@ -2,7 +2,7 @@
  * Renders scenario problems the way compilers do: `file:line:col: path: expected X, found Y`, the
  * source line with a caret under the column, then the hint.
  */
-import type { ScenarioProblem } from './scenarioError.js';
+import type { ScenarioProblem } from './scenarioProblem.js';
 
 /** Output options: `color` adds ANSI colours for a terminal. */
 export interface FormatOptions {

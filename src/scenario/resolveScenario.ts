@@ -24,7 +24,7 @@ import type {
   Step,
 } from './types.js';
 import type { TcpState } from '../model/states.js';
-import type { Errno } from '../sim/trace.js';
+import type { Errno } from '../model/errno.js';
 import type { BoundDocument, CommandDocument, DurationDocument, ProbabilityDocument, ProcessDocument, ScenarioDocument, StepDocument } from './schema.js';
 import type { DocPath, SourceIndex } from './sourceDocument.js';
 import type { ScenarioProblem } from './scenarioError.js';

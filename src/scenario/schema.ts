@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { TCP_STATES } from '../model/states.js';
 import type { TcpState } from '../model/states.js';
-import type { Errno } from '../sim/trace.js';
+import type { Errno } from '../model/errno.js';
 import { DURATION_PATTERN } from './duration.js';
 
 const PHRASES = new Set<string>();

@@ -4,7 +4,7 @@
  * microseconds. The YAML an author writes is described in docs/scenario-format.md.
  */
 import type { TcpState } from '../model/states.js';
-import type { Errno } from '../sim/trace.js';
+import type { Errno } from '../model/errno.js';
 
 /** Integer microseconds of virtual time. */
 export type Micros = number;

@@ -4,6 +4,7 @@
  * Times are integer microseconds of virtual time since the start of the run.
  */
 import type { Segment, Endpoint } from '../model/segment.js';
+import type { Errno } from '../model/errno.js';
 import type { TcpState } from '../model/states.js';
 
 /** Why a segment never arrived. */
@@ -35,8 +36,8 @@ export type StateCause =
 /** The socket calls a program can make. */
 export type AppCall = 'socket' | 'connect' | 'listen' | 'accept' | 'write' | 'read' | 'shutdown' | 'close' | 'abort' | 'exit';
 
-/** The errors tcpsim models, by their errno names. */
-export type Errno = 'EMFILE' | 'ETIMEDOUT' | 'ECONNRESET' | 'ECONNREFUSED' | 'EPIPE' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'EBADF' | 'ENOTCONN';
+/** The errors tcpsim models, by their errno names (they belong to the model: src/model/errno.ts). */
+export type { Errno };
 
 /** Identity of a socket for the life of a run. */
 export interface SocketInfo {

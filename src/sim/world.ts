@@ -92,6 +92,8 @@ interface HostState {
   readonly listeners: Map<number, Socket>;
   /** Until when its kernel is busy receiving segments (profile rxCost). */
   busyUntil: number;
+  /** Its timer wheel's buckets still to fire, by instant (profile hz). */
+  readonly buckets: Map<number, WheelBucket>;
 }
 
 interface ProcessState {
@@ -106,7 +108,7 @@ interface ProcessState {
  * What the agenda holds: a segment's delivery, a timer expiry, a program step to wake (the
  * Waiter itself) or a call (the function itself) — no wrapper object for the last two.
  */
-type Agenda = DeliverItem | TimerItem | Waiter | (() => void);
+type Agenda = DeliverItem | TimerItem | WheelBucket | Waiter | (() => void);
 
 /** A segment due at a host. */
 class DeliverItem {
@@ -126,6 +128,20 @@ class TimerItem implements TimerLink {
   constructor(
     public owner: Socket | TimeWaitSocket | null,
     readonly slot: number,
+  ) {}
+}
+
+/**
+ * The kernel timers of one host that fire at one instant: a bucket of Linux's timer wheel.
+ * enqueue_timer() adds a timer at the head of its bucket's list and expire_timers() runs the
+ * list from the head, so the newest timer fires first (measured: SYNs retried 7,6,…,1, the next
+ * round 1,2,…,7).
+ */
+class WheelBucket {
+  readonly timers: TimerItem[] = [];
+  constructor(
+    readonly host: number,
+    readonly at: number,
   ) {}
 }
 
@@ -224,7 +240,7 @@ export class World {
   /** Adds a host with an IPv4 address; returns its index. */
   addHost(name: string, address: string): number {
     if (this.hostByAddress.has(address)) throw new Error(`world: address ${address} is already used`);
-    this.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), busyUntil: 0 });
+    this.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), busyUntil: 0, buckets: new Map() });
     this.hostByAddress.set(address, this.hosts.length - 1);
     return this.hosts.length - 1;
   }
@@ -557,15 +573,24 @@ export class World {
     if (item instanceof DeliverItem) {
       if (this.waitForReceiver(item)) return;
       this.deliver(item.host, item.segment, item.segmentId, item.conn);
-    } else if (item instanceof TimerItem) {
-      if (item.owner instanceof TimeWaitSocket) this.expireTimeWait(item.owner);
-      else if (item.owner !== null) {
-        const sock = item.owner;
-        this.expire(sock, item.slot);
-        this.shrinkIfIdle(sock);
-      }
+    } else if (item instanceof TimerItem) this.fire(item);
+    else if (item instanceof WheelBucket) {
+      this.hosts[item.host]!.buckets.delete(item.at);
+      // newest first, as the kernel runs a bucket
+      const timers = item.timers;
+      for (let i = timers.length - 1; i >= 0; i--) this.fire(timers[i]!);
     } else if (typeof item === 'function') item();
     else item.wake();
+  }
+
+  /** A timer's expiry, unless it was stopped or restarted since it was queued. */
+  private fire(item: TimerItem): void {
+    const owner = item.owner;
+    if (owner instanceof TimeWaitSocket) this.expireTimeWait(owner);
+    else if (owner !== null) {
+      this.expire(owner, item.slot);
+      this.shrinkIfIdle(owner);
+    }
   }
 
   /**
@@ -957,7 +982,16 @@ export class World {
     const item = new TimerItem(sock, slot);
     setTimerOf(sock, slot, item);
     const hz = this.profile.hz;
-    this.queue.push(hz === null ? this.now + duration : wheelExpiry(this.now, duration, hz, this.wheelOrigin), item, duration);
+    if (hz === null) return this.queue.push(this.now + duration, item, duration);
+    const at = wheelExpiry(this.now, duration, hz, this.wheelOrigin);
+    const buckets = this.hosts[sock.host]!.buckets;
+    let bucket = buckets.get(at);
+    if (bucket === undefined) {
+      bucket = new WheelBucket(sock.host, at);
+      buckets.set(at, bucket);
+      this.queue.push(at, bucket, duration);
+    }
+    bucket.timers.push(item);
   }
 
   /** Stops a timer: its queued expiry, if any, is detached and will not fire. */
