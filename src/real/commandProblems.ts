@@ -8,7 +8,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { CommandSpec, Scenario } from '../scenario/types.js';
-import type { RealProblem } from './realPreflight.js';
+import type { RealProblem } from './realProblem.js';
 
 function isDirectory(path: string): boolean {
   try {

@@ -28,16 +28,9 @@ import type { ProfileOverrides, Scenario } from '../scenario/types.js';
 import { commandProblems } from './commandProblems.js';
 import { scaleScenario } from './scaleScenario.js';
 import { sysctlPath } from './sysctl.js';
+import type { RealProblem } from './realProblem.js';
 
-/** One thing real mode refuses, at a path of the scenario's file. */
-export interface RealProblem {
-  readonly path: DocPath;
-  readonly expected: string;
-  readonly found: string;
-  readonly hint?: string;
-  /** Point at the key rather than its value. */
-  readonly atKey?: boolean;
-}
+export type { RealProblem } from './realProblem.js';
 
 /** What the checks need besides the scenario. */
 export interface PreflightOptions {
