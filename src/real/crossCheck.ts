@@ -176,6 +176,12 @@ function histogram(states: Iterable<TcpState>): Partial<Record<TcpState, number>
   return out;
 }
 
+/** One sample's connection sockets (listeners left out): how many were compared and agreed. */
+export function sampleConnections(sample: SampleComparison): Tally {
+  const connections = sample.sockets.filter((s) => !s.key.startsWith('L '));
+  return { compared: connections.length, agreed: connections.filter((s) => s.verdict !== 'differ').length };
+}
+
 const COMPARED_ERRNOS = ['EMFILE', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'] as const;
 
 /**

@@ -4,7 +4,7 @@
  * counts, the notes (ports changed, checks skipped) and the agreement figure. Also the JSON form.
  */
 import type { TcpState } from '../model/states.js';
-import { STATE_ORDER, type CrossCheck, type Tally } from './crossCheck.js';
+import { sampleConnections, STATE_ORDER, type CrossCheck, type Tally } from './crossCheck.js';
 import type { RealCheckResult } from './realCheck.js';
 
 const SS_NAMES: Partial<Record<TcpState, string>> = {
@@ -87,10 +87,12 @@ export function crossCheckText(result: RealCheckResult): string {
   );
   lines.push('');
   const width = Math.max(6, ...check.samples.map((s) => seconds(s.t).length));
-  lines.push(`${'t'.padStart(width)}  ${'model'.padEnd(40)}  kernel`);
-  for (const sample of check.samples) {
+  const tallies = check.samples.map((sample) => tallyText(sampleConnections(sample)));
+  const tallyWidth = Math.max(7, ...tallies.map((t) => t.length));
+  lines.push(`${'t'.padStart(width)}  ${'agreed'.padEnd(tallyWidth)}  ${'model'.padEnd(40)}  kernel`);
+  for (const [i, sample] of check.samples.entries()) {
     const mark = sample.sockets.some((s) => s.verdict === 'differ') ? '  ✗' : '';
-    lines.push(`${seconds(sample.t).padStart(width)}  ${histogramText(sample.model).padEnd(40)}  ${histogramText(sample.os)}${mark}`);
+    lines.push(`${seconds(sample.t).padStart(width)}  ${(tallies[i] ?? '').padEnd(tallyWidth)}  ${histogramText(sample.model).padEnd(40)}  ${histogramText(sample.os)}${mark}`);
     for (const s of sample.sockets.filter((x) => x.verdict === 'differ')) {
       lines.push(`${''.padStart(width)}    ✗ ${s.key}: model ${stateLabel(s.model)}, kernel ${stateLabel(s.os)}`);
     }
@@ -165,7 +167,7 @@ export function crossCheckJson(result: RealCheckResult): unknown {
       end: ms(s.end),
       model: s.model,
       kernel: s.os,
-      connections: { compared: s.sockets.filter((x) => !x.key.startsWith('L ')).length, agreed: s.sockets.filter((x) => !x.key.startsWith('L ') && x.verdict !== 'differ').length },
+      connections: sampleConnections(s),
       disagreements: s.sockets.filter((x) => x.verdict === 'differ').map((x) => ({ socket: x.key, model: x.model, kernel: x.os })),
     })),
     timers: check.timers.map((c) => ({ ...c, t: ms(c.t) })),
