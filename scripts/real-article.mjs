@@ -56,6 +56,7 @@ const built = spawnSync('bash', ['test/fixtures/article/build.sh', 'build/articl
 if (built.status !== 0) fail(3, 'building the article programs failed (test/fixtures/article/build.sh build/article)');
 process.stderr.write('real:article: built the article programs into build/article\n');
 if (values.build) process.exit(0);
+if (process.getuid?.() !== 0) fail(3, 'the runs need root: each is in a fresh network namespace (tcpsim real --netns), and the model reads the kernel\'s tick count from /proc/timer_list');
 
 const STATES = ['LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSING', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK'];
 const histogram = (h) => STATES.filter((s) => (h[s] ?? 0) > 0).map((s) => `${s} ${h[s]}`).join(', ') || '—';
