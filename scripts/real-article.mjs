@@ -105,6 +105,12 @@ for (const clients of sizes) {
     }
     const t = report.tallies;
     const figure = `connections ${t.connections.agreed}/${t.connections.compared} socket-samples, listener ${t.listeners.agreed}/${t.listeners.compared}, timers ${t.timers.agreed}/${t.timers.compared}, counts ${t.counts.agreed}/${t.counts.compared}`;
+    const offTimers = report.timers.filter((c) => !c.ok);
+    if (offTimers.length > 0) {
+      const at = [...new Set(offTimers.map((c) => `${(c.t / 1000).toFixed(0)}s`))].join(', ');
+      const worst = offTimers.reduce((w, c) => (c.modelMs !== null && (w === null || Math.abs(c.modelMs - c.osMs) > Math.abs(w.modelMs - w.osMs)) ? c : w), null);
+      process.stdout.write(`   ✗ kernel timers: ${offTimers.length} of ${report.timers.length} remaining times (TIME_WAIT/FIN_WAIT_2) off by more than 1 s, at ${at}${worst === null ? '' : `; largest: ${worst.state} ${worst.key}, kernel ${worst.osMs} ms, model ${Math.round(worst.modelMs)} ms`}\n`);
+    }
     for (const c of report.counts) process.stdout.write(`   ${c.ok ? '✓' : '✗'} ${c.what}: kernel ${c.os}, model ${c.model}\n`);
     const anchors = report.anchors;
     if (anchors !== null) {
