@@ -11,10 +11,11 @@ const SRC = resolve(import.meta.dirname, '../src');
 
 /**
  * Lowest first. model is the pure TCP endpoint; scenario the description of a run (types,
- * schema, loading), which the engine in sim runs; report reads results and traces; real and
- * watch touch the OS; bench measures; cli dispatches; src/index.ts re-exports the public API.
+ * schema, loading), which the engine in sim runs; report reads results and traces; api runs
+ * programs written as async functions on the engine, and testing adapts it to vitest and
+ * fast-check; real and watch touch the OS; bench measures; cli dispatches; src/index.ts re-exports the public API.
  */
-const LAYERS = ['model', 'scenario', 'sim', 'report', 'real', 'watch', 'bench', 'cli', '.'];
+const LAYERS = ['model', 'scenario', 'sim', 'report', 'api', 'testing', 'real', 'watch', 'bench', 'cli', '.'];
 
 /** Every .ts file under src, as paths relative to src. */
 function sourceFiles(dir = SRC): string[] {
