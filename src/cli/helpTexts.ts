@@ -28,6 +28,8 @@ Options:
   -h, --help            this help
 
 A run that takes more than 2 s reports its progress on stderr once a second.
+A process's command: (a real program) is for tcpsim real only: tcpsim run
+simulates the scenario's description of that process.
 
 Exit status: 0 when every expectation holds, 1 when one fails, 2 for a usage
 or scenario error, 141 when the reader of stdout went away.`;
