@@ -60,7 +60,7 @@ export function drawCharts(data: ReportData, statesEl: HTMLElement, fdsEl: HTMLE
   const scaleX: uPlot.Scale = { time: false };
   const describe = (i: number): string => {
     const states = data.states.map((s) => `${s.state} ${s.counts[i] ?? 0}`).join(', ');
-    const fds = data.processes.map((p) => `${p.name} ${p.fds[i] ?? 0}/${p.nofile} fds${(p.closedFds[i] ?? 0) > 0 ? ` (${p.closedFds[i]} on CLOSED sockets)` : ''}`).join(', ');
+    const fds = data.processes.map((p) => `${p.name} ${p.fds[i] ?? '?'}${p.nofile === null ? '' : `/${p.nofile}`} fds${(p.closedFds[i] ?? 0) > 0 ? ` (${p.closedFds[i]} on CLOSED sockets)` : ''}`).join(', ');
     return `At ${clock(data.t[i] ?? 0)}: ${states || 'no sockets'}; ${fds}.`;
   };
   const onCursor = (u: uPlot): void => {
@@ -68,7 +68,7 @@ export function drawCharts(data: ReportData, statesEl: HTMLElement, fdsEl: HTMLE
     if (i !== null && i !== undefined) readout.textContent = describe(i);
   };
   /** One chart over the samples' times: its title, height, y axis and series, with the markers and the shared cursor. */
-  const chart = (title: string, height: number, yLabel: string, series: uPlot.Series[], columns: number[][], el: HTMLElement): uPlot =>
+  const chart = (title: string, height: number, yLabel: string, series: uPlot.Series[], columns: (number | null)[][], el: HTMLElement): uPlot =>
     new uPlot(
       {
         title,
@@ -93,14 +93,17 @@ export function drawCharts(data: ReportData, statesEl: HTMLElement, fdsEl: HTMLE
     statesEl,
   );
   const fdSeries: uPlot.Series[] = [];
-  const fdData: number[][] = [];
+  const fdData: (number | null)[][] = [];
   data.processes.forEach((p, i) => {
     const color = PROCESS_COLORS[i % PROCESS_COLORS.length]!;
     fdSeries.push({ label: `fds ${p.name}`, stroke: color, width: 2 });
     fdData.push([...p.fds]);
-    fdSeries.push({ label: `nofile ${p.name}`, stroke: color, width: 1, dash: [8, 6] });
-    fdData.push(p.fds.map(() => p.nofile));
-    if (p.closedFds.some((n) => n > 0)) {
+    const nofile = p.nofile;
+    if (nofile !== null) {
+      fdSeries.push({ label: `nofile ${p.name}`, stroke: color, width: 1, dash: [8, 6] });
+      fdData.push(p.fds.map(() => nofile));
+    }
+    if (p.closedFds.some((n) => (n ?? 0) > 0)) {
       fdSeries.push({ label: `fds ${p.name} on CLOSED sockets`, stroke: color, width: 2, dash: [2, 4] });
       fdData.push([...p.closedFds]);
     }

@@ -1,6 +1,7 @@
 /**
  * The HTML report's script: reads the run's numbers and its packed trace from the page, draws the
- * charts and runs the connection explorer. Everything it needs is in the page.
+ * charts and, when the page carries a trace, runs the connection explorer. Everything it needs
+ * is in the page.
  */
 import { rfcTable } from '../../src/report/rfcTable.js';
 import type { ReportData } from '../../src/report/html/reportData.js';
@@ -68,6 +69,11 @@ function explorer(trace: Trace, data: ReportData): void {
 function start(): void {
   const data = JSON.parse(byId('tcpsim-data').textContent ?? '{}') as ReportData;
   drawCharts(data, byId('states-chart'), byId('fds-chart'), byId('chart-readout'));
+  // a watched process has no trace: the page has no explorer
+  if (document.getElementById('tcpsim-trace') === null) {
+    document.body.dataset['ready'] = 'true';
+    return;
+  }
   readTrace()
     .then((trace) => {
       explorer(trace, data);

@@ -9,11 +9,20 @@ export interface ReportData {
   readonly t: readonly number[];
   /** Live sockets per state at each sample (states that ever appear, CLOSED left out). */
   readonly states: readonly { readonly state: TcpState; readonly counts: readonly number[] }[];
-  /** Each shown process's open fds and its limit; `closedFds`: of those, fds on sockets already CLOSED. */
-  readonly processes: readonly { readonly name: string; readonly nofile: number; readonly fds: readonly number[]; readonly closedFds: readonly number[] }[];
+  /**
+   * Each shown process's open fds and its limit; `closedFds`: of those, fds on sockets already
+   * CLOSED. A watched process can leave them unknown: null (fds not readable, the process gone,
+   * no limit read).
+   */
+  readonly processes: readonly {
+    readonly name: string;
+    readonly nofile: number | null;
+    readonly fds: readonly (number | null)[];
+    readonly closedFds: readonly (number | null)[];
+  }[];
   /** Instants worth a line on the charts: the first EMFILE, an accept loop that ended, the first EADDRNOTAVAIL. */
   readonly markers: readonly { readonly t: number; readonly label: string; readonly kind: 'EMFILE' | 'accept' | 'EADDRNOTAVAIL' }[];
-  /** Connections in the run, and how many of them (the first ones) the packed trace holds. */
+  /** Connections in the run, and how many of them (the first ones) the packed trace holds (0 without a trace). */
   readonly connections: number;
   readonly tracedConnections: number;
   /** The command that shows any connection. */
