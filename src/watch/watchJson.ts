@@ -18,6 +18,8 @@ export interface SampleJson {
   readonly fds: Record<string, number>;
   readonly closedFds: Record<string, number>;
   readonly byProcess: Record<string, StateCounts>;
+  /** Each process's soft RLIMIT_NOFILE; null for unlimited or unreadable. */
+  readonly nofile: Record<string, number | null>;
   readonly [more: string]: unknown;
 }
 
