@@ -105,6 +105,10 @@ Options:
   --record FILE         also write the timeline as one JSON document, with
                         samples shaped like \`tcpsim run --json\`'s, for
                         \`tcpsim compare FILE SCENARIO\`
+  --html OUT            also write, when the watch ends (Ctrl-C too), the HTML
+                        report of \`tcpsim run --html\`: charts of the sockets
+                        by state and the fds against RLIMIT_NOFILE, the summary
+                        and the diagnosis; one self-contained file
   --no-color            no ANSI colours (NO_COLOR is respected too)
   -h, --help            this help
 

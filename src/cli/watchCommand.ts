@@ -1,5 +1,6 @@
-/** `tcpsim watch`: the article's `netstat | awk` loop for a live process, per process, with a diagnosis. */
+/** `tcpsim watch`: the article's `netstat | awk` loop for a live process, per process, with a diagnosis (and `--html`, the report page of `tcpsim run --html`). */
 import { existsSync } from 'node:fs';
+import { PLAIN } from '../report/runText.js';
 import { tryParseDuration } from '../scenario/duration.js';
 import { LiveTable } from '../watch/liveTable.js';
 import { portListeners } from '../watch/portListeners.js';
@@ -23,6 +24,7 @@ export const WATCH_FLAGS = {
   for: { type: 'string' },
   json: { type: 'boolean' },
   record: { type: 'string' },
+  html: { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -100,6 +102,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
   const forMs = values.for === undefined ? undefined : durationMs('--for', values.for);
   if (forMs !== undefined && forMs <= 0) throw new UsageError('--for: a duration longer than 0');
   if (values.json && values.record !== undefined && isStdout(values.record)) throw new UsageError('--json and --record - both want stdout: record to a file');
+  if (values.html !== undefined && isStdout(values.html)) throw new UsageError('--html -: the watch prints on stdout as it goes; write the report to a file');
   if (process.platform !== 'linux' || !existsSync('/proc/self/net/tcp')) {
     process.stderr.write('tcpsim watch: needs Linux and its /proc (the TCP table, /proc/PID/fd); this system has neither\n');
     return 3;
@@ -203,7 +206,13 @@ export async function watchCommand(argv: string[]): Promise<number> {
     out('');
     for (const line of watchReport(outcome.history, outcome.findings, outcome.notSeen, paint)) out(line);
   }
-  if (values.record !== undefined) writeOutput(values.record, recordJson(samples, summary, new Date(Date.now() - (performance.now() - startMs))));
+  const startedAt = new Date(Date.now() - (performance.now() - startMs));
+  if (values.record !== undefined) writeOutput(values.record, recordJson(samples, summary, startedAt));
+  if (values.html !== undefined) {
+    const { watchHtml } = await import('../watch/watchHtml.js');
+    const report = watchReport(outcome.history, outcome.findings, outcome.notSeen, PLAIN);
+    writeOutput(values.html, watchHtml({ what, everyMs, forMs, startedAt, samples, report }));
+  }
   const leak = outcome.findings.some((f) => f.leak);
   if (exit !== undefined && ended === 'command-exited') {
     const status = shellStatus(exit);

@@ -1,12 +1,16 @@
 /**
  * `tcpsim watch -- CMD`: it starts the command, watches it and its children, stops when it exits
  * and exits with its status; Ctrl-C goes to the command, which decides when to end; a command that
- * exits 0 after leaking makes the watch exit 1; `--for` ends the command with the watch; and the
- * command line's mistakes are usage errors.
+ * exits 0 after leaking makes the watch exit 1; `--for` ends the command with the watch; `--html`
+ * writes the report page when the watch ends; and the command line's mistakes are usage errors.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tcpsim } from '../cli/tcpsim.js';
 import { driveClients, jsonLines, lineMatching, sampleMatching, SERVER, tcpsimInBackground } from './liveProcesses.js';
+import { pageData } from './watchPageSamples.js';
 
 const notLinux = process.platform !== 'linux';
 
@@ -54,6 +58,32 @@ describe.skipIf(notLinux)(`tcpsim watch -- CMD${notLinux ? ' (skipped: needs Lin
     expect(out.code).toBe(1);
   });
 
+  it.concurrent('--html: Ctrl-C ends the command, and the watch writes its HTML report with what it saw', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tcpsim-watch-html-')), 'watch.html');
+    const watch = tcpsimInBackground(['watch', '--every', '100ms', '--json', '--html', file, '--', process.execPath, SERVER, 'leaky', '0']);
+    const [, port] = await new Promise<RegExpExecArray>((done) => {
+      let text = '';
+      watch.child.stderr?.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        const match = /listening (\d+) \d+\n/.exec(text);
+        if (match !== null) done(match);
+      });
+    });
+    await driveClients(Number(port), 5, 50);
+    // all five CLOSE_WAIT stuck (a leak diagnosed), then Ctrl-C
+    await sampleMatching<{ closeWait: Record<string, { stuck: number }> }>(watch.child, (s) => Object.values(s.closeWait).some((c) => c.stuck === 5));
+    watch.child.kill('SIGINT');
+    const out = await watch.done;
+    expect(out.code).toBe(1);
+    const html = readFileSync(file, 'utf8');
+    const data = pageData(html);
+    expect(data.states.find((s) => s.state === 'CLOSE_WAIT')?.counts).toContain(5);
+    expect(data.processes[0]?.nofile).toBeGreaterThan(0);
+    expect(data.processes[0]?.fds).toHaveLength(data.t.length);
+    expect(html).toContain('does not close connections its peers have closed');
+    expect(html).toContain('Not available for a watched process');
+  });
+
   it.concurrent('--for ends the watch and the command with it (SIGTERM)', async () => {
     const out = await tcpsimInBackground(['watch', '--every', '100ms', '--for', '500ms', '--json', '--', process.execPath, SERVER, 'good', '0']).done;
     expect(jsonLines(out.stdout).at(-1)).toMatchObject({ kind: 'summary', ended: 'command-stopped', commandStatus: 143 });
@@ -85,8 +115,7 @@ describe('tcpsim watch: mistakes on the command line', () => {
     [['--pid', '1', '--', 'sleep', '1'], 'not both'],
     [['--pid', 'x'], '--pid: expected a number'],
     [['--pid', '1,x'], '--pid: expected a number from 1 to 4194304, found "x"'],
-    // run --html lives on another branch: until it is on main, watch has no HTML report
-    [['--pid', '1', '--html'], 'tcpsim watch has no option --html'],
+    [['--pid', '1', '--html', '-'], '--html -: the watch prints on stdout as it goes'],
     [['--pid', '1', '--every', '1ms'], '--every 1ms: at least 10ms'],
     [['--pid', '1', '--every', '5'], '--every: expected a duration'],
     [['--pid', '1', '--evry', '5s'], 'did you mean --every?'],
