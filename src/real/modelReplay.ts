@@ -84,6 +84,7 @@ export function modelReplay(run: RealRun): ModelReplay {
   const { world, processIndex } = buildWorld(scenario, {
     trace: true,
     ephemeralPortFor: (conn) => run.connections.get(conn)?.port,
+    ...(run.wheelOrigin === null || run.wheelOrigin === undefined ? {} : { wheelOrigin: run.wheelOrigin }),
   });
   const stats = startPrograms(world, scenario, processIndex);
   const snapshots: ModelSnapshot[] = [];

@@ -31,6 +31,8 @@ import { openTableObserver, type ReadLatency } from './tableObserver.js';
 import { MODELLED_SYSCTLS, overridesFromSysctls } from '../model/sysctlProfile.js';
 import { kernelSettings, settingText } from './kernelSettings.js';
 import { modelSysctlsFrom, parseTunables, readSysctlTexts, TUNABLE_KEYS, writeSysctlInNetns, type TcpTunables } from './sysctl.js';
+import { jiffiesAt, readKernelClock } from './kernelClock.js';
+import { LINUX } from '../model/profile.js';
 
 /** How to run. */
 export interface RealRunOptions {
@@ -99,6 +101,8 @@ export interface RealRun {
   readonly notes: readonly string[];
   /** Wall-clock milliseconds of the run. */
   readonly wallMs: number;
+  /** The kernel's jiffies count at t0 (kernelClock.ts), or null when it could not be read. */
+  readonly wheelOrigin: number | null;
 }
 
 export { RealModeError } from './realModeError.js';
@@ -471,7 +475,12 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   const ipv6 = scenario.hosts.some((h) => h.address.includes(':'));
   const observer = await openTableObserver(registry, { netns, runTag, ipv6 });
   const nft = netns !== null && timedDrops.length > 0 ? openNftSession(registry, netns, runTag) : null;
+  const kernelClock = readKernelClock(LINUX.hz ?? 250);
+  const clockPair = { epochMs: Date.now(), monotonicNs: Number(process.hrtime.bigint()) };
   const t0 = Date.now() + 150;
+  // the kernel's tick count at t0, so the model's timer wheel puts its buckets where the kernel's are
+  const wheelOrigin = kernelClock === undefined ? null : jiffiesAt(kernelClock, t0, clockPair);
+  if (wheelOrigin === null) notes.push("/proc/timer_list not readable (root only): the model's timer wheel takes its phase from the seed, so timer expiries may differ by up to a wheel bucket");
   for (const entry of children) entry.child.stdin?.write(`${GO_PREFIX}${t0}\n`);
   log(`real run started: ${children.length} program(s), ports ${ports.join(', ')}${netns === null ? '' : `, namespace ${netns}`}`);
 
@@ -541,5 +550,6 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     })),
     notes,
     wallMs: Date.now() - started,
+    wheelOrigin,
   };
 }

@@ -158,8 +158,8 @@ export function diagnose(result: SimulationResult, scenario: Scenario): string[]
     );
   } else if (world.listenOverflows > 0 || world.syncookiesSent > 0) {
     out.push(
-      `A burst of connections outran the server's accept(): ${world.listenOverflows} times a SYN or a handshake's last ACK found the accept queue full and was dropped (Linux ListenOverflows)` +
-        (world.syncookiesSent > 0 ? `, and ${world.syncookiesSent} SYNs found the SYN queue full and were answered with SYN cookies` : '') +
+      `A burst of connections outran the server's accept(): ${count(world.listenOverflows, 'time')} a SYN or a handshake's last ACK found the accept queue full and was dropped (Linux ListenOverflows)` +
+        (world.syncookiesSent > 0 ? `, and ${count(world.syncookiesSent, 'SYN')} found the SYN queue full and ${agree(world.syncookiesSent, 'was', 'were')} answered with a SYN cookie` : '') +
         `. The clients sent them again (a SYN 1 s later, data 200 ms later) and every one got in.`,
     );
   }

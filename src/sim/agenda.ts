@@ -1,5 +1,6 @@
 /**
- * What the engine's agenda holds: a segment due at a host, a timer's expiry, a program step to
+ * What the engine's agenda holds: a segment due at a host, a timer's expiry (alone, or in a
+ * timer-wheel bucket with the others of its host due at that instant), a program step to
  * wake (the Waiter itself) or a call (the function itself) — no wrapper object for the last two.
  */
 import type { Segment } from '../model/segment.js';
@@ -26,8 +27,22 @@ export class TimerItem implements TimerLink {
   ) {}
 }
 
+/**
+ * The kernel timers of one host that fire at one instant: a bucket of Linux's timer wheel.
+ * enqueue_timer() adds a timer at the head of its bucket's list and expire_timers() runs the
+ * list from the head, so the newest timer fires first (measured: SYNs retried 7,6,…,1, the next
+ * round 1,2,…,7).
+ */
+export class WheelBucket {
+  readonly timers: TimerItem[] = [];
+  constructor(
+    readonly host: number,
+    readonly at: number,
+  ) {}
+}
+
 /** One item of the agenda. */
-export type Agenda = DeliverItem | TimerItem | Waiter | (() => void);
+export type Agenda = DeliverItem | TimerItem | WheelBucket | Waiter | (() => void);
 
 /** The queue lane of segments waiting for their host's kernel (they come back in turn order). */
 export const RECEIVE_LANE = Number.MAX_SAFE_INTEGER;

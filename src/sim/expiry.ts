@@ -12,7 +12,8 @@ import { TCP_STATES } from '../model/states.js';
 import { hasOutstanding, outstanding } from '../model/tcb.js';
 import { tableCoverage } from './coverage.js';
 import type { Kernel } from './kernel.js';
-import { TIMER_SLOTS, connectionKey, type Socket, type TimeWaitSocket } from './socket.js';
+import type { TimerItem, WheelBucket } from './agenda.js';
+import { TIMER_SLOTS, TimeWaitSocket, connectionKey, type Socket } from './socket.js';
 import { inflate, shrinkIfIdle } from './timeWait.js';
 import { SLOT_DATA_RTO, SLOT_FIN_RTO, SLOT_KEEPALIVE, SLOT_SYN_RTO, SLOT_TWO_MSL, armTimer, disarmTimer } from './timers.js';
 import type { StateCause } from './trace.js';
@@ -22,6 +23,23 @@ import { sendSegment, transmit } from './wire.js';
 const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<(typeof TCP_STATES)[number], number>;
 /** The machine event of each machine timer's expiry, by slot. */
 const TIMEOUT_EVENT: readonly EndpointEvent[] = TIMERS.map((t) => `TIMEOUT_${t}` as const);
+
+/** A timer's expiry, unless it was stopped or restarted since it was queued. */
+export function fire(k: Kernel, item: TimerItem): void {
+  const owner = item.owner;
+  if (owner instanceof TimeWaitSocket) expireTimeWait(k, owner);
+  else if (owner !== null) {
+    expire(k, owner, item.slot);
+    shrinkIfIdle(k, owner);
+  }
+}
+
+/** A timer-wheel bucket's instant came: its timers fire newest first, as the kernel runs a bucket. */
+export function fireBucket(k: Kernel, bucket: WheelBucket): void {
+  k.hosts[bucket.host]!.buckets.delete(bucket.at);
+  const timers = bucket.timers;
+  for (let i = timers.length - 1; i >= 0; i--) fire(k, timers[i]!);
+}
 
 /** Timer `slot` of `sock` expired. */
 export function expire(k: Kernel, sock: Socket, slot: number): void {

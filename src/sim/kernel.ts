@@ -11,7 +11,7 @@ import { featuresOf, type Profile } from '../model/profile.js';
 import type { Endpoint, Segment } from '../model/segment.js';
 import { originFromSeed } from '../model/timerWheel.js';
 import type { AcceptPolicy, FaultSpec, NetworkSpec } from '../scenario/types.js';
-import type { Agenda } from './agenda.js';
+import type { Agenda, WheelBucket } from './agenda.js';
 import { EphemeralPortTable } from './ephemeralPorts.js';
 import { EventQueue } from './eventQueue.js';
 import type { FdTable } from './fdTable.js';
@@ -60,6 +60,8 @@ export interface HostState {
   readonly listeners: Map<number, Socket>;
   /** Until when its kernel is busy receiving segments (profile rxCost). */
   busyUntil: number;
+  /** Its timer wheel's buckets still to fire, by instant (profile hz). */
+  readonly buckets: Map<number, WheelBucket>;
 }
 
 /** A process as the kernel sees it. */

@@ -64,6 +64,8 @@ export interface SimulateOptions {
   readonly onProgress?: (virtualMicros: number, events: number) => void;
   /** The local port each client connection must use (real mode replays the kernel's choices). */
   readonly ephemeralPortFor?: (conn: number) => number | undefined;
+  /** The kernel's jiffies count at time 0 for the timer wheel (real mode reads it; default: from the seed). */
+  readonly wheelOrigin?: number;
 }
 
 /** Builds the World a scenario describes, without running it. */
@@ -78,6 +80,7 @@ export function buildWorld(scenario: Scenario, options: SimulateOptions = {}): {
     faults: scenario.faults,
     ...(options.trace !== undefined ? { trace: options.trace } : {}),
     ...(options.ephemeralPortFor !== undefined ? { ephemeralPortFor: options.ephemeralPortFor } : {}),
+    ...(options.wheelOrigin !== undefined ? { wheelOrigin: options.wheelOrigin } : {}),
   });
   const hostIndex = new Map<string, number>();
   for (const host of scenario.hosts) hostIndex.set(host.name, world.addHost(host.name, host.address));

@@ -7,7 +7,7 @@
 import { probeTimeout, rtoTimeout, synTimeout } from '../model/backoff.js';
 import { TCP_STATES } from '../model/states.js';
 import { wheelExpiry } from '../model/timerWheel.js';
-import { TimerItem } from './agenda.js';
+import { TimerItem, WheelBucket } from './agenda.js';
 import type { Kernel } from './kernel.js';
 import { TIMER_SLOTS, setTimerOf, timerOf, type Socket } from './socket.js';
 
@@ -42,14 +42,24 @@ export function timerDuration(k: Kernel, sock: Socket, slot: number): number {
 /**
  * Starts (or restarts) a timer: a new queued expiry becomes the slot's live one; the old one is
  * detached. It fires `duration` from now, rounded up to the kernel's timer wheel when the
- * profile has one (timerWheel.ts); the nominal duration names its queue lane.
+ * profile has one (timerWheel.ts), into its host's bucket for that instant; the nominal duration
+ * names its queue lane.
  */
 export function armTimer(k: Kernel, sock: Socket, slot: number, duration = timerDuration(k, sock, slot)): void {
   disarmTimer(sock, slot);
   const item = new TimerItem(sock, slot);
   setTimerOf(sock, slot, item);
   const hz = k.profile.hz;
-  k.queue.push(hz === null ? k.now + duration : wheelExpiry(k.now, duration, hz, k.wheelOrigin), item, duration);
+  if (hz === null) return k.queue.push(k.now + duration, item, duration);
+  const at = wheelExpiry(k.now, duration, hz, k.wheelOrigin);
+  const buckets = k.hosts[sock.host]!.buckets;
+  let bucket = buckets.get(at);
+  if (bucket === undefined) {
+    bucket = new WheelBucket(sock.host, at);
+    buckets.set(at, bucket);
+    k.queue.push(at, bucket, duration);
+  }
+  bucket.timers.push(item);
 }
 
 /** Stops a timer: its queued expiry, if any, is detached and will not fire. */

@@ -12,17 +12,16 @@ import type { Errno } from '../model/errno.js';
 import type { Profile } from '../model/profile.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import type { AcceptPolicy, ReadAmount } from '../scenario/types.js';
-import { DeliverItem, TimerItem } from './agenda.js';
+import { DeliverItem, TimerItem, WheelBucket } from './agenda.js';
 import { deliver, waitForReceiver } from './arrival.js';
 import { tableCoverage } from './coverage.js';
 import type { PortExhaustion } from './ephemeralPorts.js';
-import { expire, expireTimeWait } from './expiry.js';
+import { fire, fireBucket } from './expiry.js';
 import { FdTable } from './fdTable.js';
 import { allSockets, viewOf, type SocketView } from './inspection.js';
 import { Kernel, type HeldSegment, type WorldOptions } from './kernel.js';
 import * as calls from './socketCalls.js';
-import { TimeWaitSocket, type KeepaliveOptions, type OpenFile, type Socket, type Waiter } from './socket.js';
-import { shrinkIfIdle } from './timeWait.js';
+import type { KeepaliveOptions, OpenFile, Socket, Waiter } from './socket.js';
 import type { Trace } from './trace.js';
 
 export { LOOPBACK_MSS, type HeldSegment, type WorldOptions } from './kernel.js';
@@ -108,7 +107,7 @@ export class World {
   addHost(name: string, address: string): number {
     const k = this.k;
     if (k.hostByAddress.has(address)) throw new Error(`world: address ${address} is already used`);
-    k.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), busyUntil: 0 });
+    k.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), busyUntil: 0, buckets: new Map() });
     k.hostByAddress.set(address, k.hosts.length - 1);
     return k.hosts.length - 1;
   }
@@ -277,14 +276,9 @@ export class World {
     if (item instanceof DeliverItem) {
       if (waitForReceiver(k, item)) return;
       deliver(k, item.host, item.segment, item.segmentId, item.conn);
-    } else if (item instanceof TimerItem) {
-      if (item.owner instanceof TimeWaitSocket) expireTimeWait(k, item.owner);
-      else if (item.owner !== null) {
-        const sock = item.owner;
-        expire(k, sock, item.slot);
-        shrinkIfIdle(k, sock);
-      }
-    } else if (typeof item === 'function') (item as () => void)();
+    } else if (item instanceof TimerItem) fire(k, item);
+    else if (item instanceof WheelBucket) fireBucket(k, item);
+    else if (typeof item === 'function') (item as () => void)();
     else (item as Waiter).wake();
   }
 
