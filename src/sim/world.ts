@@ -245,6 +245,22 @@ export class World {
     if (time > this.k.now) this.k.now = time;
   }
 
+  /**
+   * Processes at most `budget` of the events due at or before `time`, in order, and returns how
+   * many ran (fewer than `budget`: none due is left). The clock stays at the last one's time.
+   */
+  runSome(time: number, budget: number): number {
+    const queue = this.k.queue;
+    let n = 0;
+    while (n < budget) {
+      const item = queue.popItemUntil(time);
+      if (item === undefined) break;
+      this.run(item);
+      n++;
+    }
+    return n;
+  }
+
   /** Processes events until none is left or `limit` is reached; returns the time of the last. */
   runUntilQuiet(limit = Number.MAX_SAFE_INTEGER): number {
     const queue = this.k.queue;
