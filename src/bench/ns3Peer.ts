@@ -50,6 +50,7 @@ export interface Ns3Figures extends ProcessFigures {
 /** Runs the peer with `connections` over `clientNodes` client nodes. */
 export async function measureNs3(binary: string, connections: number, clientNodes: number): Promise<Ns3Figures> {
   const run = await runProcess(binary, [String(connections), String(clientNodes)]);
+  if (run.stdout.trim() === '') throw new Error(`bench: the ns-3 peer printed nothing (exit ${String(run.code)}):\n${run.stderr}`);
   const line = JSON.parse(run.stdout.trim()) as { events: number; ok: boolean; peakRssBytes: number };
   return { ...run, peakRssBytes: line.peakRssBytes, clientNodes, events: line.events, ok: line.ok && run.code === 0 };
 }

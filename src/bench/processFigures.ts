@@ -16,6 +16,8 @@ export interface ProcessFigures {
   readonly wallMs: number;
   readonly peakRssBytes: number;
   readonly stdout: string;
+  /** Kept apart from the bench's own output (tcpsim's progress line, ns-3's warnings). */
+  readonly stderr: string;
   readonly code: number | null;
 }
 
@@ -32,13 +34,15 @@ function vmHwm(pid: number): number {
 export function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessFigures> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let peak = 0;
     const poll = setInterval(() => {
       if (child.pid !== undefined) peak = Math.max(peak, vmHwm(child.pid));
     }, 5);
     const out: Buffer[] = [];
+    const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => {
       clearInterval(poll);
       reject(e);
@@ -46,7 +50,7 @@ export function runProcess(command: string, args: readonly string[], env: NodeJS
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
       clearInterval(poll);
-      resolve({ wallMs, peakRssBytes: peak, stdout: Buffer.concat(out).toString('utf8'), code });
+      resolve({ wallMs, peakRssBytes: peak, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code });
     });
   });
 }
