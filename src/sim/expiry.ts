@@ -36,7 +36,9 @@ export function fire(k: Kernel, item: TimerItem): void {
 
 /** A timer-wheel bucket's instant came: its timers fire newest first, as the kernel runs a bucket. */
 export function fireBucket(k: Kernel, bucket: WheelBucket): void {
-  k.hosts[bucket.host]!.buckets.delete(bucket.at);
+  const host = k.hosts[bucket.host]!;
+  host.buckets.delete(bucket.at);
+  if (host.lastBucket === bucket) host.lastBucket = null;
   const timers = bucket.timers;
   for (let i = timers.length - 1; i >= 0; i--) fire(k, timers[i]!);
 }

@@ -62,6 +62,8 @@ export interface HostState {
   busyUntil: number;
   /** Its timer wheel's buckets still to fire, by instant (profile hz). */
   readonly buckets: Map<number, WheelBucket>;
+  /** The bucket a timer went into last: the next one armed at the same instant usually joins it. */
+  lastBucket: WheelBucket | null;
 }
 
 /** A process as the kernel sees it. */

@@ -52,13 +52,15 @@ export function armTimer(k: Kernel, sock: Socket, slot: number, duration = timer
   const hz = k.profile.hz;
   if (hz === null) return k.queue.push(k.now + duration, item, duration);
   const at = wheelExpiry(k.now, duration, hz, k.wheelOrigin);
-  const buckets = k.hosts[sock.host]!.buckets;
-  let bucket = buckets.get(at);
+  const host = k.hosts[sock.host]!;
+  // the last bucket used, unless it has fired (fireBucket forgets it), when its instant matches
+  let bucket = host.lastBucket !== null && host.lastBucket.at === at ? host.lastBucket : host.buckets.get(at);
   if (bucket === undefined) {
     bucket = new WheelBucket(sock.host, at);
-    buckets.set(at, bucket);
+    host.buckets.set(at, bucket);
     k.queue.push(at, bucket, duration);
   }
+  host.lastBucket = bucket;
   bucket.timers.push(item);
 }
 

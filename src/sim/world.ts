@@ -107,7 +107,7 @@ export class World {
   addHost(name: string, address: string): number {
     const k = this.k;
     if (k.hostByAddress.has(address)) throw new Error(`world: address ${address} is already used`);
-    k.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), busyUntil: 0, buckets: new Map() });
+    k.hosts.push({ name, address, sockets: new Map(), listeners: new Map(), busyUntil: 0, buckets: new Map(), lastBucket: null });
     k.hostByAddress.set(address, k.hosts.length - 1);
     return k.hosts.length - 1;
   }
