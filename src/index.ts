@@ -23,8 +23,9 @@ export { simulate, buildWorld } from './sim/simulate.js';
 export type { SimulationResult, Sample, FinalState, ExpectationResult, SimulateOptions } from './sim/simulate.js';
 export type { Trace, TraceEvent, SocketInfo, Errno } from './sim/trace.js';
 /** Scenarios. */
-export { loadScenarioFile, loadScenarioText, ScenarioError, formatScenarioError, parseDuration, formatDuration } from './scenario/index.js';
+export { loadScenario, scenarioFromObject, shippedScenarioNames, loadScenarioFile, loadScenarioText, ScenarioError, formatScenarioError, parseDuration, formatDuration } from './scenario/index.js';
 export type { Scenario } from './scenario/types.js';
+export type { ScenarioObject, LoadOptions } from './scenario/index.js';
 /** Reporters. */
 export { rfcTable } from './report/rfcTable.js';
 export { mermaidSequence, mermaidStateDiagram } from './report/mermaid.js';
@@ -32,3 +33,5 @@ export { dotStateDiagram } from './report/dot.js';
 export { toPcapng } from './report/pcapng.js';
 export { runJson } from './report/runJson.js';
 export { runText } from './report/runText.js';
+/** Programs as async functions in virtual time, leak assertions, scenarios by name. */
+export * from './api/index.js';

@@ -11,10 +11,20 @@ const SRC = resolve(import.meta.dirname, '../src');
 
 /**
  * Lowest first. model is the pure TCP endpoint; scenario the description of a run (types,
- * schema, loading), which the engine in sim runs; report reads results and traces; real and
- * watch touch the OS; bench measures; cli dispatches; src/index.ts re-exports the public API.
+ * schema, loading), which the engine in sim runs; report reads results and traces; api runs
+ * programs written as async functions on the engine, and testing adapts it to vitest and
+ * fast-check; real and watch touch the OS; site serves the teaching page; bench measures; cli
+ * dispatches; src/index.ts re-exports the public API.
  */
-const LAYERS = ['model', 'scenario', 'sim', 'report', 'real', 'watch', 'bench', 'cli', '.'];
+const LAYERS = ['model', 'scenario', 'sim', 'report', 'api', 'testing', 'real', 'watch', 'site', 'bench', 'cli', '.'];
+
+/**
+ * web/ (what runs in a browser, bundled by scripts/build-web.mjs) sits above src: its pages take
+ * the model, the scenario types, the engine and the reporters from src, and nothing that touches
+ * the OS, serves, measures or parses a command line. web/common is shared by the pages, which do
+ * not import each other.
+ */
+const WEB_MAY_USE = ['model', 'scenario', 'sim', 'report'];
 
 /** Every .ts file under src, as paths relative to src. */
 function sourceFiles(dir = SRC): string[] {
@@ -113,6 +123,32 @@ describe('the layers of src/', () => {
   it('every import names a file that exists', () => {
     const missing = [...graph].flatMap(([file, imports]) => imports.filter((t) => !graph.has(t)).map((t) => `${file} → ${t}`));
     expect(missing).toEqual([]);
+  });
+});
+
+const WEB = resolve(SRC, '../web');
+
+describe('web/ on top of src/', () => {
+  const webFiles = sourceFiles(WEB).map((f) => relative(SRC, join(WEB, f)));
+  const webGraph = new Map(webFiles.map((f) => [f, importsOf(f, readFileSync(join(SRC, f), 'utf8'))] as const));
+
+  it('takes from src only the model, scenario, engine and reporters', () => {
+    const wrong = [...webGraph].flatMap(([file, imports]) => imports.filter((t) => !t.startsWith('../') && !WEB_MAY_USE.includes(layerOf(t))).map((t) => `${file} → ${t}`));
+    expect(webFiles.length).toBeGreaterThan(5);
+    expect(wrong).toEqual([]);
+  });
+
+  it('shares through web/common: a page imports no other page, and common no page', () => {
+    const page = (f: string): string => f.split('/')[2] ?? '';
+    const wrong = [...webGraph].flatMap(([file, imports]) =>
+      imports.filter((t) => t.startsWith('../web/') && page(t) !== 'common' && page(t) !== page(file)).map((t) => `${file} → ${t}`),
+    );
+    expect(wrong).toEqual([]);
+    expect(circles(webGraph).map((c) => c.join(' ⇄ '))).toEqual([]);
+  });
+
+  it('and src imports nothing from web/', () => {
+    expect([...graph].flatMap(([file, imports]) => imports.filter((t) => t.startsWith('../')).map((t) => `${file} → ${t}`))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /** The commands tcpsim has, with the one-line summaries the overview and "did you mean" show. */
 
 /** Every command word, in the order the overview lists them. */
-export const COMMAND_NAMES = ['run', 'list', 'trace', 'diagram', 'real', 'help'] as const;
+export const COMMAND_NAMES = ['run', 'list', 'trace', 'diagram', 'real', 'watch', 'compare', 'teach', 'help'] as const;
 
 /** One of tcpsim's commands. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -12,6 +12,9 @@ const SUMMARIES: Readonly<Record<CommandName, readonly [usage: string, summary: 
   trace: ['tcpsim trace FILE [options]', 'one connection as an RFC 9293 table, Mermaid, pcapng or JSON'],
   diagram: ['tcpsim diagram [options]', 'the endpoint state diagram, drawn from the model'],
   real: ['tcpsim real FILE [options]', 'run it on real sockets and cross-check the model, socket by socket'],
+  watch: ['tcpsim watch --pid PID | --port PORT | -- CMD', 'watch a live process: sockets by state, fds, time to EMFILE, diagnosis'],
+  compare: ['tcpsim compare RECORDED.json FILE', 'line up a recorded timeline with a scenario\'s model run'],
+  teach: ['tcpsim teach [--port N]', 'serve the interactive teaching page on 127.0.0.1'],
   help: ['tcpsim help [COMMAND]', 'help for a command'],
 };
 

@@ -3,14 +3,13 @@
  * (`tcpsim run normal-close`), with --param overrides, --profile, --every, --until and --seed.
  * The flags go into the loader, which holds them to the rules and limits of the file's fields.
  */
-import { lstatSync } from 'node:fs';
-import { join } from 'node:path';
 import { LARGE_LIMITS, commandLineAdvice } from '../scenario/limits.js';
 import { loadScenarioFile } from '../scenario/loadScenario.js';
 import { parseParamAssignments } from '../scenario/params.js';
 import { suggest } from '../scenario/suggest.js';
 import type { Scenario } from '../scenario/types.js';
-import { SCENARIO_DIR, shippedScenarioNames } from './shippedScenarios.js';
+import { shippedScenarioNames } from './shippedScenarios.js';
+import { isFile, shippedScenarioPath } from '../scenario/shipped.js';
 import { UsageError } from './usageError.js';
 
 /** The options every scenario-running command shares. */
@@ -23,26 +22,14 @@ export interface ScenarioFlags {
   readonly 'allow-large'?: boolean | undefined;
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Path of the scenario `arg` names (a file, or a shipped scenario's name). */
 export function scenarioPath(arg: string | undefined): string {
   if (arg === undefined) throw new UsageError('missing FILE: name a scenario file or a shipped scenario (see `tcpsim list`)');
   // lstat: a dangling link or a link loop is a file the loader explains, not an unknown name
-  if (exists(arg)) return arg;
-  if (/^[\w.-]+$/.test(arg)) {
-    for (const ext of ['.yaml', '.yml', '.json']) {
-      const shipped = join(SCENARIO_DIR, arg + ext);
-      if (exists(shipped)) return shipped;
-    }
-  }
+  if (isFile(arg)) return arg;
+  const shipped = shippedScenarioPath(arg);
+  if (shipped !== undefined) return shipped;
   const names = shippedScenarioNames();
   const looksLikePath = /[/\\]|\.(ya?ml|json)$/i.test(arg);
   const close = suggest(arg.replace(/\.(ya?ml|json)$/i, ''), names);

@@ -19,6 +19,9 @@ const COMMANDS: Readonly<Record<CommandName, () => Promise<Command>>> = {
   trace: async () => (await import('./traceCommand.js')).traceCommand,
   diagram: async () => (await import('./diagramCommand.js')).diagramCommand,
   real: async () => (await loadRealModule()).realCommand,
+  watch: async () => (await import('./watchCommand.js')).watchCommand,
+  compare: async () => (await import('./compareCommand.js')).compareCommand,
+  teach: async () => (await import('./teachCommand.js')).teachCommand,
   help: async () => helpCommand,
 };
 
@@ -31,7 +34,7 @@ async function helpOf(command: CommandName): Promise<string> {
   if (command === 'help') return MAIN_HELP;
   if (command === 'real') return (await loadRealModule()).REAL_HELP;
   const texts = await import('./helpTexts.js');
-  return { run: texts.RUN_HELP, list: texts.LIST_HELP, trace: texts.TRACE_HELP, diagram: texts.DIAGRAM_HELP }[command];
+  return { run: texts.RUN_HELP, list: texts.LIST_HELP, trace: texts.TRACE_HELP, diagram: texts.DIAGRAM_HELP, watch: texts.WATCH_HELP, compare: texts.COMPARE_HELP, teach: texts.TEACH_HELP }[command];
 }
 
 /** `tcpsim help [COMMAND]`: the overview, or that command's own --help. */

@@ -15,9 +15,15 @@ export const REAL_HELP = `Usage: tcpsim real FILE [options]
        tcpsim real --cleanup
 
 Run a scenario's programs on real node:net sockets on 127.0.0.1, read the
-kernel's TCP table (ss -tanHo, or /proc/net/tcp) at every sample time, run the
+kernel's TCP table (/proc/net/tcp, held open) at every sample time, run the
 model on the same scenario (linux profile from this machine's sysctls, each
 connection on the port the kernel chose) and compare every socket's state.
+
+A process with a command: runs that program instead (under prlimit at its
+nofile, in the run's namespace; the model runs the scenario's description of
+it). A command client's connections are read from the kernel's table while
+they are made: the model's connection i is the i-th the server accepted,
+started at that instant, and compared per socket from then on.
 
 Options:
   --param NAME=VALUE    override a scenario parameter (repeatable)
@@ -29,6 +35,8 @@ Options:
   --until DURATION      end of the run (before scaling)
   --netns               run in a fresh network namespace (root): the scenario's
                         sysctls and fault windows (nftables drops) apply there
+  --builtin             run every process with the built-in programs, ignoring
+                        the scenario's command: entries
   --json                one JSON document on stdout
   --cleanup             only remove what runs killed before their cleanup left
                         (namespaces tcpsim-PID-N, nft tables, processes of runs
@@ -38,7 +46,9 @@ Options:
 Only 127.0.0.0/8 and ::1 are ever used. Before anything starts, real mode
 refuses (exit 2, at the line of the file) what the kernel cannot run: another
 profile than linux, a profile value no sysctl sets, a sysctl this kernel lacks
-or the model does not follow, a --time-scale that overflows a timer.
+or the model does not follow, a --time-scale that overflows a timer, a
+command whose directory or program is missing (with how to build it), or a
+--time-scale with a command (a program keeps its own clock).
 Exit status: 0 when the kernel and the model agree on every socket at every
 sample, 1 when they disagree, 2 for a usage or scenario error (or an address
 or a setting real mode refuses), 3 when the run could not be made (not Linux,
@@ -56,6 +66,7 @@ export async function realCommand(argv: string[]): Promise<number> {
       until: { type: 'string' },
       'time-scale': { type: 'string' },
       netns: { type: 'boolean' },
+      builtin: { type: 'boolean' },
       json: { type: 'boolean' },
       cleanup: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -77,6 +88,7 @@ export async function realCommand(argv: string[]): Promise<number> {
     const result = await realCheck(scenario, {
       timeScale,
       netns: values.netns ?? false,
+      builtin: values.builtin ?? false,
       log: (line) => process.stderr.write(`${line}\n`),
     });
     if (values.json) process.stdout.write(`${JSON.stringify(crossCheckJson(result), null, 2)}\n`);

@@ -3,12 +3,11 @@
  * descriptions are read from each file's top-level `name:` and `description:` lines without a
  * YAML parser, so `tcpsim list` and "did you mean" start fast.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCENARIO_DIR, shippedScenarioFiles, shippedScenarioNames } from '../scenario/shipped.js';
 
-/** The scenarios folder next to the installed package (dist/cli/../../scenarios). */
-export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export { SCENARIO_DIR, shippedScenarioNames };
 
 /** A shipped scenario file with its name and description. */
 export interface ShippedScenario {
@@ -17,16 +16,6 @@ export interface ShippedScenario {
   readonly description: string;
 }
 
-function scenarioFiles(): string[] {
-  return readdirSync(SCENARIO_DIR)
-    .filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'schema.json')
-    .sort();
-}
-
-/** The names `tcpsim run NAME` accepts: the file names without extension, sorted. */
-export function shippedScenarioNames(): string[] {
-  return scenarioFiles().map((f) => f.replace(/\.\w+$/, ''));
-}
 
 /** A top-level `key: value` line's value: plain, "double-quoted" or 'single-quoted' text. */
 function topLevel(text: string, key: string): string | undefined {
@@ -46,7 +35,7 @@ function topLevel(text: string, key: string): string | undefined {
 
 /** The shipped scenarios, sorted by file name. */
 export function shippedScenarios(): ShippedScenario[] {
-  return scenarioFiles().map((f) => {
+  return shippedScenarioFiles().map((f) => {
     const file = join(SCENARIO_DIR, f);
     let text = '';
     try {

@@ -18,6 +18,7 @@ export function traceCommand(argv: string[]): number {
       format: { type: 'string' },
       absolute: { type: 'boolean' },
       time: { type: 'boolean' },
+      compact: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
       seed: { type: 'string' },
       param: { type: 'string', multiple: true },
@@ -43,10 +44,11 @@ export function traceCommand(argv: string[]): number {
   if (only !== undefined && !trace.sockets.some((s) => s.conn === only)) {
     throw new UsageError(`--conn ${only}: the run has no such connection (connections are numbered from 0 in connect order)`);
   }
+  if (values.compact && format !== 'mermaid') throw new UsageError('--compact is for --format mermaid');
   const seq = values.absolute ? ('absolute' as const) : ('relative' as const);
   let text: string | Buffer;
   if (format === 'rfc') text = withNewline(rfcTable(trace, only ?? 0, { seq, time: values.time ?? false }));
-  else if (format === 'mermaid') text = withNewline(mermaidSequence(trace, only ?? 0, { seq }));
+  else if (format === 'mermaid') text = withNewline(mermaidSequence(trace, only ?? 0, { seq, endAt: scenario.sample.until, compact: values.compact ?? false }));
   else if (format === 'json') text = `${JSON.stringify(trace, null, 2)}\n`;
   else {
     if (output === undefined && process.stdout.isTTY) throw new UsageError('pcapng is binary: give -o FILE (or redirect stdout)');

@@ -15,6 +15,7 @@
  */
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { wheelBucket } from '../model/timerWheel.js';
+import type { ConnectionAnchor } from './connectionAnchors.js';
 import type { ModelReplay, ModelTransition } from './modelReplay.js';
 import type { RealRun } from './realRun.js';
 import { socketKey } from './socketKey.js';
@@ -74,6 +75,11 @@ export interface Tally {
 export interface Tallies {
   /** Connection sockets (every 4-tuple) at every sample: socket-samples. */
   readonly connections: Tally;
+  /**
+   * Socket-samples of a command's connection read before the kernel had accepted it: the model
+   * starts that connection at the accept (connectionAnchors.ts), so they are not compared.
+   */
+  readonly beforeAccept: number;
   /** Listening sockets at every sample. */
   readonly listeners: Tally;
   readonly timers: Tally;
@@ -170,14 +176,42 @@ function histogram(states: Iterable<TcpState>): Partial<Record<TcpState, number>
   return out;
 }
 
+/** One sample's connection sockets (listeners left out): how many were compared and agreed. */
+export function sampleConnections(sample: SampleComparison): Tally {
+  const connections = sample.sockets.filter((s) => !s.key.startsWith('L '));
+  return { compared: connections.length, agreed: connections.filter((s) => s.verdict !== 'differ').length };
+}
+
 const COMPARED_ERRNOS = ['EMFILE', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'] as const;
 
-/** Compares a real run with the model's replay of it. */
-export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
+/**
+ * The best verdict on a socket over several replays: the replay itself, and the replays with
+ * every learned connection started as early and as late as the kernel's table allows
+ * (modelReplay's `shift`). The kernel agrees when its state is one the model gives for some
+ * timing of the connection consistent with what was observed: a timer that lands in the kernel
+ * wheel's next 2-s bucket when the connection is a few ms later is then not a disagreement.
+ */
+export function bestVerdict(replays: readonly ModelReplay[], key: string, os: TcpState, start: number, end: number, window: number, programLate = 0): SocketComparison['verdict'] {
+  let best: SocketComparison['verdict'] = 'differ';
+  for (const replay of replays) {
+    const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, start, end, window, programLate);
+    if (verdict === 'same') return 'same';
+    if (verdict === 'window') best = 'window';
+  }
+  return best;
+}
+
+/**
+ * Compares a real run with the model's replay of it; `alternatives` are replays with the learned
+ * connections started at either end of their uncertainty (none for a run without commands).
+ */
+export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: readonly ModelReplay[] = []): CrossCheck {
   const window = transitionWindow(run.scenario.network.latency);
   // the programs ran their actions this late at worst: what follows from them may come as late
   const programLate = Math.round(Math.max(0, ...run.processes.map((p) => p.lateMs)) * 1000);
-  const known = new Set(replay.transitions.keys());
+  const known = new Set([replay, ...alternatives].flatMap((r) => [...r.transitions.keys()]));
+  const anchorOf = anchorLookup(run);
+  let beforeAccept = 0;
   let ignoredRows = 0;
   const connections = { agreed: 0, compared: 0 };
   const listeners = { agreed: 0, compared: 0 };
@@ -216,7 +250,14 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
     for (const key of [...new Set([...osStates.keys(), ...modelStates.keys()])].sort()) {
       const os = osStates.get(key) ?? 'CLOSED';
       const model = modelStates.get(key) ?? 'CLOSED';
-      const verdict = socketVerdict(replay.transitions.get(key) ?? [], os, sample.start, sample.end, window, programLate);
+      const anchor = anchorOf(key);
+      if (anchor !== undefined && sample.start < anchor.bracket.by) {
+        beforeAccept++;
+        continue;
+      }
+      // the kernel's instant is known to lie within its bracket: the connection's whole timeline may be that far off
+      const uncertainty = anchor === undefined ? 0 : Math.max(anchor.at - anchor.bracket.after, anchor.bracket.by - anchor.at);
+      const verdict = bestVerdict([replay, ...alternatives], key, os, sample.start, sample.end, window + uncertainty, programLate);
       const tally = key.startsWith('L ') ? listeners : connections;
       tally.compared++;
       if (verdict !== 'differ') tally.agreed++;
@@ -238,6 +279,10 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
   const lastModel = replay.snapshots[replay.snapshots.length - 1];
   for (const p of run.processes) {
     const spec = run.scenario.processes.find((q) => q.name === p.name);
+    if (p.runtime === 'command') {
+      counts.push(...commandCounts(run, replay, p.name));
+      continue;
+    }
     const libuv = replay.scenario.processes.find((q) => q.name === p.name)?.acceptPolicy === 'libuv';
     if (spec?.server !== undefined) counts.push(countCheck(`connections ${p.name} accepted`, p.acceptedAt, replay.acceptLog[p.name] ?? []));
     // connections closed by uv__emfile_trick well before the end, whose client must have seen it
@@ -276,11 +321,12 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
   const comparedCounts = counts.filter((c) => c.compared);
   const tallies: Tallies = {
     connections,
+    beforeAccept,
     listeners,
     timers: { agreed: timers.filter((c) => c.ok).length, compared: timers.length },
     counts: { agreed: comparedCounts.filter((c) => c.ok).length, compared: comparedCounts.length },
   };
-  const all = Object.values(tallies);
+  const all = [tallies.connections, tallies.listeners, tallies.timers, tallies.counts];
   const compared = all.reduce((n, t) => n + t.compared, 0);
   const agreed = all.reduce((n, t) => n + t.agreed, 0);
   return {
@@ -295,6 +341,42 @@ export function crossCheck(run: RealRun, replay: ModelReplay): CrossCheck {
     agreement: compared === 0 ? 1 : agreed / compared,
     ok: agreed === compared,
   };
+}
+
+/** The anchor of the connection a socket key (`addr:port>addr:port`) belongs to, by its client port. */
+function anchorLookup(run: RealRun): (key: string) => ConnectionAnchor | undefined {
+  const byPort = new Map((run.anchors?.anchors ?? []).map((a) => [a.port, a] as const));
+  if (byPort.size === 0) return () => undefined;
+  const serverPorts = new Set(run.scenario.processes.flatMap((p) => (p.server === undefined ? [] : [p.server.port])));
+  const portOf = (end: string): number => Number(end.slice(end.lastIndexOf(':') + 1));
+  return (key) => {
+    const arrow = key.indexOf('>');
+    if (key.startsWith('L ') || arrow < 0) return undefined;
+    const local = portOf(key.slice(0, arrow));
+    const remote = portOf(key.slice(arrow + 1));
+    return byPort.get(serverPorts.has(local) ? remote : local);
+  };
+}
+
+/**
+ * The counts of a process run as its own program: it reports nothing (no accepts, no errors),
+ * so what is compared is what the kernel shows — the fds it holds at the last sample (its own,
+ * below its limit, absolute: the model's baseline is the scenario's, measured on that program)
+ * and, for a client, how many connections the kernel showed against those it declares.
+ */
+function commandCounts(run: RealRun, replay: ModelReplay, name: string): CountCheck[] {
+  const counts: CountCheck[] = [];
+  const spec = run.scenario.processes.find((q) => q.name === name);
+  const osFds = run.samples[run.samples.length - 1]?.fds[name];
+  const modelFds = replay.snapshots[replay.snapshots.length - 1]?.fds[name];
+  if (osFds !== undefined && modelFds !== undefined) {
+    counts.push({ what: `fds ${name} holds at the end (its own, below its limit ${spec?.nofile ?? '?'})`, os: osFds, model: modelFds, compared: true, ok: osFds === modelFds });
+  }
+  const summary = run.anchors?.summaries.find((s) => s.process === name);
+  if (summary !== undefined) {
+    counts.push({ what: `connections ${name} opened (client ends the kernel showed it holding)`, os: summary.learned, model: summary.declared, compared: true, ok: summary.learned === summary.declared });
+  }
+  return counts;
 }
 
 /** Canonical state order for printing histograms. */

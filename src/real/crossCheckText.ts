@@ -4,7 +4,7 @@
  * counts, the notes (ports changed, checks skipped) and the agreement figure. Also the JSON form.
  */
 import type { TcpState } from '../model/states.js';
-import { STATE_ORDER, type CrossCheck, type Tally } from './crossCheck.js';
+import { sampleConnections, STATE_ORDER, type CrossCheck, type Tally } from './crossCheck.js';
 import type { RealCheckResult } from './realCheck.js';
 
 const SS_NAMES: Partial<Record<TcpState, string>> = {
@@ -31,9 +31,26 @@ export function observerText(run: RealCheckResult['run']): string {
   return `${source} held open, ${latency.reads} reads, ${latency.medianMs.toFixed(1)} ms median, ${latency.maxMs.toFixed(1)} ms max (the latest began ${lateMs.toFixed(1)} ms after its time); each row is compared over its read's interval`;
 }
 
-/** How late the programs' timers fired at worst, per process. */
+/** How late the programs' timers fired at worst, per process (for a command, a probe's at its priority: latenessProbe.ts). */
 export function latenessText(run: RealCheckResult['run']): string {
-  return run.processes.map((p) => `${p.name} ${p.lateMs.toFixed(1)} ms`).join(', ');
+  return run.processes.map((p) => (p.runtime === 'command' ? `${p.name} ≤${p.lateMs.toFixed(1)} ms (a command: a probe's at its priority)` : `${p.name} ${p.lateMs.toFixed(1)} ms`)).join(', ');
+}
+
+/**
+ * How the command clients' connections were tied to the model's: per process, how many were
+ * anchored at their accept (else their handshake, else first sight), and how precisely.
+ */
+export function anchorsText(run: RealCheckResult['run']): string | null {
+  const anchors = run.anchors;
+  if (anchors === null) return null;
+  const widths = anchors.anchors.map((a) => (a.bracket.by - a.bracket.after) / 1000).sort((a, b) => a - b);
+  const median = widths[Math.floor(widths.length / 2)] ?? 0;
+  const lags = anchors.anchors.flatMap((a) => (a.establishedAt === null ? [] : [(a.at - a.establishedAt) / 1000])).sort((a, b) => a - b);
+  const kinds = anchors.summaries
+    .map((s) => `${s.process} ${s.learned}/${s.declared} (${(['accepted', 'established', 'seen'] as const).filter((k) => s.byKind[k] > 0).map((k) => `${s.byKind[k]} at ${k === 'accepted' ? 'the accept' : k === 'established' ? 'the handshake' : 'first sight'}`).join(', ')})`)
+    .join('; ');
+  const lag = lags.length === 0 ? '' : `; the kernel's accepts came ${(lags[Math.floor(lags.length / 2)] ?? 0).toFixed(0)} ms median, ${(lags[lags.length - 1] ?? 0).toFixed(0)} ms at most after the handshakes`;
+  return `${kinds}; each known to ±${(median / 2).toFixed(1)} ms median, ±${((widths[widths.length - 1] ?? 0) / 2).toFixed(1)} ms at worst (${run.watchReads} extra reads)${lag}${anchors.unattributed > 0 ? `; ${anchors.unattributed} client end(s) no watched process held` : ''}`;
 }
 
 function tallyText(t: Tally): string {
@@ -46,9 +63,10 @@ function tallyText(t: Tally): string {
  * is 99.9%, never a misleading 100.0%).
  */
 export function agreementText(check: CrossCheck): string {
-  const { connections, listeners, timers, counts } = check.tallies;
+  const { connections, listeners, timers, counts, beforeAccept } = check.tallies;
   const percent = connections.compared === 0 ? 100 : Math.floor((connections.agreed / connections.compared) * 1000) / 10;
-  return `connections ${tallyText(connections)} socket-samples (${percent.toFixed(1)}%), listener ${tallyText(listeners)}, timers ${tallyText(timers)}, counts ${tallyText(counts)}`;
+  const before = beforeAccept === 0 ? '' : ` (${beforeAccept} more read before the kernel accepted them: not compared)`;
+  return `connections ${tallyText(connections)} socket-samples (${percent.toFixed(1)}%)${before}, listener ${tallyText(listeners)}, timers ${tallyText(timers)}, counts ${tallyText(counts)}`;
 }
 
 /** The human-readable report of a checked real run. */
@@ -59,6 +77,8 @@ export function crossCheckText(result: RealCheckResult): string {
   lines.push(`real run of ${run.scenario.name}${scale}: ${run.netns === null ? 'host namespace' : `namespace ${run.netns}`}, ${(run.wallMs / 1000).toFixed(1)} s wall`);
   lines.push(`observer: ${observerText(run)}`);
   lines.push(`programs: timers fired at worst ${latenessText(run)} late`);
+  const anchored = anchorsText(run);
+  if (anchored !== null) lines.push(`connections of commands, from the kernel's table: ${anchored}; the model starts each at that instant and allows that much either way`);
   const sysctls = Object.entries(run.modelSysctls).map(([name, value]) => `${name.replace(/^net\.ipv4\./, '')}=${value}`);
   lines.push(`model: linux profile (TIME_WAIT ${result.replay.profile.timeWait / 1e6} s) with the ${run.netns === null ? "host's" : "namespace's"} ${sysctls.join(' ')}`);
   const late = Math.max(0, ...run.processes.map((p) => p.lateMs));
@@ -67,10 +87,12 @@ export function crossCheckText(result: RealCheckResult): string {
   );
   lines.push('');
   const width = Math.max(6, ...check.samples.map((s) => seconds(s.t).length));
-  lines.push(`${'t'.padStart(width)}  ${'model'.padEnd(40)}  kernel`);
-  for (const sample of check.samples) {
+  const tallies = check.samples.map((sample) => tallyText(sampleConnections(sample)));
+  const tallyWidth = Math.max(7, ...tallies.map((t) => t.length));
+  lines.push(`${'t'.padStart(width)}  ${'agreed'.padEnd(tallyWidth)}  ${'model'.padEnd(40)}  kernel`);
+  for (const [i, sample] of check.samples.entries()) {
     const mark = sample.sockets.some((s) => s.verdict === 'differ') ? '  ✗' : '';
-    lines.push(`${seconds(sample.t).padStart(width)}  ${histogramText(sample.model).padEnd(40)}  ${histogramText(sample.os)}${mark}`);
+    lines.push(`${seconds(sample.t).padStart(width)}  ${(tallies[i] ?? '').padEnd(tallyWidth)}  ${histogramText(sample.model).padEnd(40)}  ${histogramText(sample.os)}${mark}`);
     for (const s of sample.sockets.filter((x) => x.verdict === 'differ')) {
       lines.push(`${''.padStart(width)}    ✗ ${s.key}: model ${stateLabel(s.model)}, kernel ${stateLabel(s.os)}`);
     }
@@ -129,6 +151,15 @@ export function crossCheckJson(result: RealCheckResult): unknown {
     compared: check.compared,
     agreed: check.agreed,
     connections: Object.fromEntries([...run.connections].map(([conn, local]) => [conn, local])),
+    anchors:
+      run.anchors === null
+        ? null
+        : {
+            summaries: run.anchors.summaries,
+            unattributed: run.anchors.unattributed,
+            watchReads: run.watchReads,
+            connections: run.anchors.anchors.map((a) => ({ conn: a.conn, process: a.process, port: a.port, kind: a.kind, at: ms(a.at), after: ms(a.bracket.after), by: ms(a.bracket.by), start: ms(a.start), establishedAt: a.establishedAt === null ? null : ms(a.establishedAt) })),
+          },
     processes: run.processes,
     samples: check.samples.map((s) => ({
       t: ms(s.t),
@@ -136,6 +167,7 @@ export function crossCheckJson(result: RealCheckResult): unknown {
       end: ms(s.end),
       model: s.model,
       kernel: s.os,
+      connections: sampleConnections(s),
       disagreements: s.sockets.filter((x) => x.verdict === 'differ').map((x) => ({ socket: x.key, model: x.model, kernel: x.os })),
     })),
     timers: check.timers.map((c) => ({ ...c, t: ms(c.t) })),

@@ -60,16 +60,51 @@ export interface ModelReplay {
 
 const ERRNO_NAMES: ReadonlySet<string> = new Set<Errno>(['EMFILE', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EBADF', 'ENOTCONN']);
 
+/**
+ * Servers whose connections all come from command clients: the instant each connection was
+ * accepted is the kernel's (connectionAnchors.ts), so the replay's accept loop takes no time of
+ * its own (acceptCost 0); otherwise it would pace the kernel's accepts a second time.
+ */
+export function serversPacedByKernel(scenario: Scenario): Set<string> {
+  const paced = new Set<string>();
+  for (const server of scenario.processes) {
+    if (server.server === undefined) continue;
+    const port = server.server.port;
+    const clients = scenario.processes.filter((p) =>
+      p.client?.steps.some((s) => s.op === 'connect' && ('process' in s.to ? s.to.process === server.name : s.to.port === port)),
+    );
+    if (clients.length > 0 && clients.every((p) => p.command !== undefined)) paced.add(server.name);
+  }
+  return paced;
+}
+
+/** Starts moved by `shift`, each no earlier than 0 and than the process's connection before it (the model spawns them in turn). */
+function shiftedStarts(run: RealRun, shift: StartShift): Map<number, number> {
+  const out = new Map<number, number>();
+  const previous = new Map<string, number>();
+  const processOf = new Map((run.anchors?.anchors ?? []).map((a) => [a.conn, a.process] as const));
+  for (const [conn, start] of [...run.connectionStarts].sort((a, b) => a[0] - b[0])) {
+    const process = processOf.get(conn) ?? '';
+    const moved = Math.max(0, previous.get(process) ?? 0, start + shift(conn));
+    out.set(conn, moved);
+    previous.set(process, moved);
+  }
+  return out;
+}
+
 /** The scenario the model runs for a real run: linux profile with the kernel's sysctls, calibrated fd baselines. */
 export function modelScenario(run: RealRun): Scenario {
+  const paced = run.connectionStarts.size > 0 ? serversPacedByKernel(run.scenario) : new Set<string>();
   return {
     ...run.scenario,
     profile: 'linux',
     // the kernel's own values of every sysctl the model follows, read back from the run's namespace
     profileOverrides: overridesFromSysctls(run.modelSysctls),
     processes: run.scenario.processes.map((p) => {
+      if (paced.has(p.name)) p = { ...p, acceptCost: 0 };
       const report = run.processes.find((r) => r.name === p.name);
-      if (report?.baselineFds == null || p.server === undefined) return p;
+      // a command's fds are its own program's: the model keeps the scenario's baseline, and the two are compared
+      if (report?.baselineFds == null || p.server === undefined || report.runtime === 'command') return p;
       // measured after listen(), counting only fds numbered below the limit (the ones that use a
       // slot): baseline + the listener. libuv's reserve fd (the /dev/null it closes for
       // uv__emfile_trick) holds its slot until every other slot is taken, so it is baseline too
@@ -78,15 +113,24 @@ export function modelScenario(run: RealRun): Scenario {
   };
 }
 
-/** Runs the model alongside `run` and returns its sockets at each of `run`'s samples. */
-export function modelReplay(run: RealRun): ModelReplay {
+/** How a replay moves each learned connection's start (µs, added; 0 for the replay itself). */
+export type StartShift = (conn: number) => number;
+
+/**
+ * Runs the model alongside `run` and returns its sockets at each of `run`'s samples. With
+ * `shift`, each connection whose start was learned from the kernel starts that much later (or
+ * earlier), never before the one before it: the replays at either end of what the kernel's
+ * table told about the connections (crossCheck.ts).
+ */
+export function modelReplay(run: RealRun, shift?: StartShift): ModelReplay {
   const scenario = modelScenario(run);
   const { world, processIndex } = buildWorld(scenario, {
     trace: true,
     ephemeralPortFor: (conn) => run.connections.get(conn)?.port,
     ...(run.wheelOrigin === null || run.wheelOrigin === undefined ? {} : { wheelOrigin: run.wheelOrigin }),
   });
-  const stats = startPrograms(world, scenario, processIndex);
+  const starts = shift === undefined ? run.connectionStarts : shiftedStarts(run, shift);
+  const stats = startPrograms(world, scenario, processIndex, { connectionStart: (conn) => starts.get(conn) });
   const snapshots: ModelSnapshot[] = [];
   for (const sample of [...run.samples].sort((a, b) => a.at - b.at)) {
     world.runUntil(Math.max(world.now, sample.at));

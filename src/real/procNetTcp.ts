@@ -50,15 +50,26 @@ export function formatIpv6(bytes: readonly number[]): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
+/** Decoded address words, by their hex text and byte order: a table holds few distinct addresses (loopback). */
+const addressCache = new Map<string, string>();
+const ADDRESS_CACHE_SIZE = 4096;
+
+function decodeAddress(hexAddr: string, endianness: HostEndianness): string {
+  const cacheKey = `${endianness}${hexAddr}`;
+  const cached = addressCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const addr = hexAddr.length === 8 ? wordBytes(hexAddr, endianness).join('.') : formatIpv6([0, 8, 16, 24].flatMap((i) => wordBytes(hexAddr.slice(i, i + 8), endianness)));
+  if (addressCache.size >= ADDRESS_CACHE_SIZE) addressCache.clear();
+  addressCache.set(cacheKey, addr);
+  return addr;
+}
+
 /** Decodes a /proc/net/tcp{,6} address column (`0100007F:1389` or 32 hex digits + port). */
 export function parseProcEndpoint(column: string, endianness: HostEndianness = 'LE'): Endpoint {
   const match = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(column);
   if (match === null) throw new Error(`/proc/net/tcp address not understood: "${column}"`);
   const [, hexAddr = '', hexPort = ''] = match;
-  const port = parseInt(hexPort, 16);
-  if (hexAddr.length === 8) return { addr: wordBytes(hexAddr, endianness).join('.'), port };
-  const bytes = [0, 8, 16, 24].flatMap((i) => wordBytes(hexAddr.slice(i, i + 8), endianness));
-  return { addr: formatIpv6(bytes), port };
+  return { addr: decodeAddress(hexAddr, endianness), port: parseInt(hexPort, 16) };
 }
 
 /** How to read the table. */

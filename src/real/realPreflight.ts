@@ -10,6 +10,8 @@
  *   count its effect as disagreement: `tcp_max_tw_buckets: 0` read 54% with no hint why).
  * - A time scale that makes a timer longer than Node's (2^31 − 1 ms, 24.8 days): Node fires such
  *   a timer after 1 ms instead.
+ * - A `command:` whose directory or program is missing, or any time scale with one
+ *   (commandProblems.ts).
  *
  * Each problem names the field it comes from; `locatedError` turns them into the same
  * file:line:col messages as the loader's.
@@ -23,18 +25,12 @@ import { ScenarioError, type ScenarioProblem } from '../scenario/scenarioError.j
 import { formatPath, parseSource, type DocPath } from '../scenario/sourceDocument.js';
 import { didYouMean } from '../scenario/suggest.js';
 import type { ProfileOverrides, Scenario } from '../scenario/types.js';
+import { commandProblems } from './commandProblems.js';
 import { scaleScenario } from './scaleScenario.js';
 import { sysctlPath } from './sysctl.js';
+import type { RealProblem } from './realProblem.js';
 
-/** One thing real mode refuses, at a path of the scenario's file. */
-export interface RealProblem {
-  readonly path: DocPath;
-  readonly expected: string;
-  readonly found: string;
-  readonly hint?: string;
-  /** Point at the key rather than its value. */
-  readonly atKey?: boolean;
-}
+export type { RealProblem } from './realProblem.js';
 
 /** What the checks need besides the scenario. */
 export interface PreflightOptions {
@@ -149,7 +145,7 @@ function timeScaleProblems(scenario: Scenario, factor: number): RealProblem[] {
 /** Everything real mode refuses in `scenario`, before touching the kernel; [] when it can run. */
 export function realPreflight(scenario: Scenario, options: PreflightOptions): RealProblem[] {
   const has = options.kernelHas ?? kernelHasSysctl;
-  return [...profileProblems(scenario, has), ...sysctlProblems(scenario, has), ...timeScaleProblems(scenario, options.timeScale)];
+  return [...profileProblems(scenario, has), ...sysctlProblems(scenario, has), ...timeScaleProblems(scenario, options.timeScale), ...commandProblems(scenario, options.timeScale)];
 }
 
 /** The problems as a ScenarioError located in the scenario's file (line 1 when it cannot be read). */

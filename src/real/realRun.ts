@@ -13,7 +13,12 @@ import type { AcceptErrorAction, FaultSpec, Scenario, Step } from '../scenario/t
 import { assertSafeAddress } from './addressGuard.js';
 import { RealModeError } from './realModeError.js';
 import type { CleanupRegistry } from './cleanup.js';
-import { countFds } from './fdCount.js';
+import { commandArgv, startCommand, type CommandChild } from './commandChild.js';
+import { connectionAnchors, type Anchors, type LearnedClient } from './connectionAnchors.js';
+import { ConnectionWatch, type WatchedClient } from './connectionWatch.js';
+import { countFds, inheritedFds } from './fdCount.js';
+import { startLatenessProbe } from './latenessProbe.js';
+import { SocketOwners } from './socketOwners.js';
 import { createNetns, netnsSupport } from './netns.js';
 import type { DropMatch } from './nftDrop.js';
 import { openNftSession } from './nftSession.js';
@@ -61,8 +66,8 @@ export interface ProcessReport {
   readonly name: string;
   /** RLIMIT_NOFILE applied with prlimit, or null when the process ran with the inherited limit. */
   readonly limitedTo: number | null;
-  /** What ran the program: Node (node:net, libuv) or the POSIX-policy Python server. */
-  readonly runtime: 'node' | 'posix';
+  /** What ran the program: Node (node:net, libuv), the POSIX-policy Python server, or the scenario's own command. */
+  readonly runtime: 'node' | 'posix' | 'command';
   /** fds open after listening, before any connection (limited processes only). */
   readonly baselineFds: number | null;
   readonly accepted: number;
@@ -95,6 +100,16 @@ export interface RealRun {
   readonly observer: { readonly source: string; readonly latency: ReadLatency; readonly lateMs: number };
   /** Local endpoint of each client connection, by connection number (the model's `conn`). */
   readonly connections: ReadonlyMap<number, { readonly address: string; readonly port: number }>;
+  /**
+   * When the model starts each connection of a command client (µs since t0), learned from the
+   * kernel's table (connectionAnchors.ts); connections of built-in clients start on the
+   * scenario's schedule and are not in it.
+   */
+  readonly connectionStarts: ReadonlyMap<number, number>;
+  /** How the connections of command clients were tied to the model's, or null when there are none. */
+  readonly anchors: Anchors | null;
+  /** Reads of the table made to learn the command clients' connections (besides the samples'). */
+  readonly watchReads: number;
   readonly samples: readonly RealSample[];
   readonly processes: readonly ProcessReport[];
   /** Things that differ from the scenario as written, and checks skipped, in plain words. */
@@ -121,6 +136,9 @@ export function checkScenarioAddresses(scenario: Scenario): void {
 
 /** The nice value of a run's programs and observer, when this process may raise its priority (root). */
 export const RUN_NICE = -10;
+
+/** How long a command server may take to show its listener (a JVM on a loaded machine takes seconds). */
+const COMMAND_LISTEN_MS = 30_000;
 
 /** A process whose nofile is below this (the usual default soft limit) runs under prlimit. */
 export const SMALL_NOFILE = 1024;
@@ -259,6 +277,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     if (p.server === undefined) continue;
     const address = hostAddress.get(p.host) ?? '127.0.0.1';
     let port = p.server.port;
+    if (netns === null && p.command !== undefined && !(await portIsFree(p.server.address ?? address, port))) {
+      throw new RealModeError(`port ${port} of ${p.name} is busy on ${p.server.address ?? address}, and a command's port cannot be moved (it is in its own arguments): run with --netns (a fresh namespace), or free the port`);
+    }
     if (netns === null && !(await portIsFree(address, port))) {
       port = await freePort(address);
       notes.push(`port ${p.server.port} of ${p.name} is busy on ${address}; using ${port} instead (the model uses it too)`);
@@ -273,7 +294,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   // uv__emfile_trick, a different program. When the limit cannot be reached the policy is moot.
   const posix = new Set(
     scenario.processes
-      .filter((p) => p.server !== undefined && p.acceptPolicy === 'posix' && (p.nofile < softLimit || totalConnections >= p.nofile - p.baselineFds - 1))
+      .filter((p) => p.command === undefined && p.server !== undefined && p.acceptPolicy === 'posix' && (p.nofile < softLimit || totalConnections >= p.nofile - p.baselineFds - 1))
       .map((p) => p.name),
   );
   const python = posix.size > 0 ? findPython() : null;
@@ -282,8 +303,9 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       `process ${[...posix].join(', ')}: a posix-policy server whose fd limit can be reached runs as a Python program under prlimit (Node's libuv would close connections at EMFILE instead of leaving them queued), and python3 is not installed`,
     );
   }
-  const limited = new Set(scenario.processes.filter((p) => p.nofile < softLimit || posix.has(p.name)).map((p) => p.name));
+  const limited = new Set(scenario.processes.filter((p) => p.command === undefined && (p.nofile < softLimit || posix.has(p.name))).map((p) => p.name));
   for (const p of scenario.processes) {
+    if (p.command !== undefined) continue;
     // said only of servers written as fd-limited ones (a baseline or an accept retry set)
     const fdLimited = p.server !== undefined && (p.server.onAcceptError.kind === 'retry' || p.baselineFds !== 3);
     if (fdLimited && p.acceptPolicy === 'posix' && !posix.has(p.name) && p.nofile >= softLimit) {
@@ -347,11 +369,23 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
 
   const targets: Record<string, RunnerTarget> = {};
   for (const p of asRun.processes) if (p.server) targets[p.name] = { address: hostAddress.get(p.host) ?? '127.0.0.1', port: p.server.port };
+  const ports = [...new Set([...portMap.values()])];
+  // tcp6 too when a command runs: a program may listen dual-stack (Java's ServerSocket binds ::)
+  const ipv6 = scenario.hosts.some((h) => h.address.includes(':')) || scenario.processes.some((p) => p.command !== undefined);
+  // opened before the programs start: a command server is ready when the kernel shows its listener
+  const observer = await openTableObserver(registry, { netns, runTag, ipv6 });
   const script = await runnerScript(registry);
   const children: Child[] = [];
   const connections = new Map<number, { address: string; port: number }>();
-  let firstConn = 0;
+  const firstConnOf = new Map<string, number>();
+  let conns = 0;
   for (const p of asRun.processes) {
+    firstConnOf.set(p.name, conns);
+    conns += p.client?.connections ?? 0;
+  }
+  for (const p of asRun.processes) {
+    if (p.command !== undefined) continue;
+    const firstConn = firstConnOf.get(p.name) ?? 0;
     const spec: RunnerSpec = {
       process: p.name,
       address: hostAddress.get(p.host) ?? '127.0.0.1',
@@ -361,7 +395,6 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
         : { client: { connections: p.client.connections, firstConn, start: p.client.start, ramp: p.client.ramp, steps: p.client.steps } }),
       targets,
     };
-    if (p.client) firstConn += p.client.connections;
     const limit = limited.has(p.name) ? p.nofile : null;
     const runtime = posix.has(p.name) ? ('posix' as const) : ('node' as const);
     const program: [string, ...string[]] =
@@ -453,6 +486,18 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     entry.waiters.splice(0).forEach((w) => w());
   }
 
+  // Commands: servers start now (they must listen before t0), clients at their start after t0.
+  const inherited = inheritedFds();
+  const commands: { readonly spec: (typeof asRun.processes)[number]; child: CommandChild | null; baselineFds: number | null; fatal: string | null }[] = asRun.processes
+    .filter((p) => p.command !== undefined)
+    .map((spec) => ({ spec, child: null, baselineFds: null, fatal: null }));
+  for (const entry of commands) {
+    const command = entry.spec.command;
+    if (entry.spec.server === undefined || command === undefined) continue;
+    entry.child = startCommand(registry, entry.spec.name, command, entry.spec.nofile, { runTag, netns });
+    notes.push(`${entry.spec.name} runs its command: ${commandArgv(command, entry.spec.nofile).join(' ')} (in ${command.cwd})`);
+  }
+
   // Wait until every server listens and every client is ready.
   const readyBy = Date.now() + 10_000;
   for (const entry of children) {
@@ -465,15 +510,27 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       });
     }
   }
+  // A command server is ready when the kernel shows its listener (a JVM takes a second or more to start).
+  const listenBy = Date.now() + COMMAND_LISTEN_MS;
+  for (const entry of commands) {
+    const child = entry.child;
+    const port = entry.spec.server?.port;
+    if (child === null || port === undefined) continue;
+    for (;;) {
+      if (observer.read().rows.some((row) => row.state === 'LISTEN' && row.local.port === port)) break;
+      const end = child.ended();
+      if (end !== null) throw new RealModeError(`program ${entry.spec.name} (${entry.spec.command?.argv.join(' ') ?? ''}) ${end} before it listened on port ${port}${child.output() === '' ? '' : `:\n${child.output()}`}`);
+      if (Date.now() > listenBy) throw new RealModeError(`program ${entry.spec.name} did not listen on port ${port} within ${COMMAND_LISTEN_MS / 1000} s${child.output() === '' ? '' : `:\n${child.output()}`}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    entry.baselineFds = countFds(child.pid, entry.spec.nofile, inherited);
+  }
   for (const entry of children) {
     const pid = entry.child.pid;
     // only fds numbered below the limit use a slot: one inherited at a high number (a shell's fd
     // 251, say) is open but does not bring EMFILE closer
     if (entry.limitedTo !== null && pid !== undefined) entry.baselineFds = countFds(pid, entry.limitedTo);
   }
-  const ports = [...new Set([...portMap.values()])];
-  const ipv6 = scenario.hosts.some((h) => h.address.includes(':'));
-  const observer = await openTableObserver(registry, { netns, runTag, ipv6 });
   const nft = netns !== null && timedDrops.length > 0 ? openNftSession(registry, netns, runTag) : null;
   const kernelClock = readKernelClock(LINUX.hz ?? 250);
   const clockPair = { epochMs: Date.now(), monotonicNs: Number(process.hrtime.bigint()) };
@@ -482,7 +539,35 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   const wheelOrigin = kernelClock === undefined ? null : jiffiesAt(kernelClock, t0, clockPair);
   if (wheelOrigin === null) notes.push("/proc/timer_list not readable (root only): the model's timer wheel takes its phase from the seed, so timer expiries may differ by up to a wheel bucket");
   for (const entry of children) entry.child.stdin?.write(`${GO_PREFIX}${t0}\n`);
-  log(`real run started: ${children.length} program(s), ports ${ports.join(', ')}${netns === null ? '' : `, namespace ${netns}`}`);
+  log(`real run started: ${children.length + commands.length} program(s), ports ${ports.join(', ')}${netns === null ? '' : `, namespace ${netns}`}`);
+
+  // a command cannot say how late it ran: a probe at the same priority tells how late programs woke up
+  const probe = commands.length === 0 ? null : startLatenessProbe(registry, { runTag, netns });
+  // Command clients start at their time; their connections are learned from frequent reads.
+  // a client that declares no connections does nothing in the model: its program is not started either
+  const commandClients = commands.filter((c) => c.spec.client !== undefined && c.spec.client.connections > 0 && c.spec.command !== undefined);
+  for (const c of commands) if (c.spec.client?.connections === 0) notes.push(`${c.spec.name} declares no connections: its command is not started`);
+  const owners = new SocketOwners(() => commandClients.flatMap((c) => (c.child === null ? [] : [{ name: c.spec.name, pid: c.child.pid }])));
+  // every client counts towards "all accepted": the table shows built-in clients' connections too
+  const watched: WatchedClient[] = asRun.processes.flatMap((p) =>
+    p.client === undefined || p.client.connections === 0 ? [] : [{ name: p.name, startMs: t0 + p.client.start / 1000, connections: p.client.connections }],
+  );
+  const watch = commandClients.length === 0 ? null : new ConnectionWatch(observer, owners, watched, t0, new Set(ports));
+  registry.add('connection watch', () => watch?.stop());
+  const clientStarts = commandClients.map(async (entry) => {
+    const command = entry.spec.command;
+    if (command === undefined) return;
+    await sleepUntil(t0 + (entry.spec.client?.start ?? 0) / 1000, registry.signal);
+    try {
+      entry.child = startCommand(registry, entry.spec.name, command, entry.spec.nofile, { runTag, netns });
+      notes.push(`${entry.spec.name} runs its command: ${commandArgv(command, entry.spec.nofile).join(' ')} (in ${command.cwd})`);
+    } catch (error) {
+      entry.fatal = error instanceof Error ? error.message : String(error);
+    }
+  });
+  const clientsStarted = Promise.all(clientStarts);
+  clientsStarted.catch(() => undefined);
+  watch?.start();
 
   // Fault windows as nft drop tables on the input hook of the namespace, through one nft -i.
   const tablePrefix = nftTablePrefix(runTag);
@@ -504,7 +589,16 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     await sleepUntil(t0 + t / 1000, registry.signal);
     const read = observer.read();
     readLateMs = Math.max(readLateMs, read.startMs - (t0 + t / 1000));
+    watch?.feed(read);
     const fds: Record<string, number> = {};
+    for (const entry of commands) {
+      if (entry.child === null || entry.child.ended() !== null) continue;
+      try {
+        fds[entry.spec.name] = countFds(entry.child.pid, entry.spec.nofile, inherited);
+      } catch {
+        // exited between the check and the read
+      }
+    }
     for (const entry of children) {
       const pid = entry.child.pid;
       if (entry.limitedTo !== null && pid !== undefined && entry.child.exitCode === null) {
@@ -521,9 +615,29 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   }
   // let the children's last messages (an error seen just before the last read) reach us
   await new Promise((resolve) => setTimeout(resolve, 20));
+  watch?.stop();
+  // the model's conn i is the i-th connection the kernel had accepted, started a little before
+  // (3 one-way latencies: its handshake completes and its server accepts it at that instant)
+  const learnedClients: LearnedClient[] = commandClients.map((c) => ({ name: c.spec.name, firstConn: firstConnOf.get(c.spec.name) ?? 0, connections: c.spec.client?.connections ?? 0 }));
+  const anchors = watch === null ? null : connectionAnchors(watch.learner.connections(), learnedClients, 3 * asRun.network.latency + 100);
+  const connectionStarts = new Map<number, number>();
+  for (const a of anchors?.anchors ?? []) {
+    connections.set(a.conn, { address: a.address, port: a.port });
+    connectionStarts.set(a.conn, a.start);
+  }
+  for (const summary of anchors?.summaries ?? []) {
+    if (summary.missing > 0) notes.push(`${summary.process}: the kernel showed ${summary.learned} of its ${summary.declared} connections; the model starts the other ${summary.missing} on the scenario's schedule`);
+    if (summary.extra > 0) notes.push(`${summary.process}: the kernel showed ${summary.extra} connection(s) beyond the ${summary.declared} the scenario declares; not compared`);
+  }
+  for (const entry of commands) {
+    if (entry.fatal !== null) notes.push(`program errors: ${entry.spec.name}: ${entry.fatal}`);
+    const end = entry.child?.ended() ?? null;
+    if (end !== null) notes.push(`${entry.spec.name} ${end} during the run${entry.child?.output() ? `; its last output: ${entry.child.output().split('\n').slice(-3).join(' | ')}` : ''}`);
+  }
   const nftErrors = nft === null ? '' : nft.errors;
   if (nftErrors !== '') throw new RealModeError(`nft refused a fault window's rule in ${netns ?? ''}: ${nftErrors}`);
   const fatal = children.flatMap((c) => c.fatal.map((f) => `${c.name}: ${f}`));
+  const order = asRun.processes.map((p) => p.name);
   if (fatal.length > 0) notes.push(`program errors: ${fatal.join('; ')}`);
   return {
     scenario: asRun,
@@ -532,8 +646,12 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     modelSysctls,
     observer: { source: observer.source, latency: observer.latency(), lateMs: Math.round(readLateMs * 10) / 10 },
     connections,
+    connectionStarts,
+    anchors,
+    watchReads: watch?.watchReads ?? 0,
     samples,
-    processes: children.map((c) => ({
+    processes: [
+      ...children.map((c) => ({
       name: c.name,
       limitedTo: c.limitedTo,
       runtime: c.runtime,
@@ -548,6 +666,22 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       peerClosed: [...c.peerClosed].sort((a, b) => a - b),
       fatal: [...c.fatal],
     })),
+      ...commands.map((c): ProcessReport => ({
+        name: c.spec.name,
+        limitedTo: c.spec.nofile,
+        runtime: 'command',
+        baselineFds: c.baselineFds,
+        accepted: 0,
+        acceptedAt: [],
+        errors: {},
+        errorLog: [],
+        lateMs: probe?.worstMs() ?? 0,
+        eofs: 0,
+        resetsOnClose: 0,
+        peerClosed: [],
+        fatal: c.fatal === null ? [] : [c.fatal],
+      })),
+    ].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
     notes,
     wallMs: Date.now() - started,
     wheelOrigin,

@@ -15,6 +15,8 @@ export interface RunChildOptions {
   readonly netns?: string | undefined;
   readonly stdio?: StdioOptions | undefined;
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Working directory (default: this process's). */
+  readonly cwd?: string | undefined;
 }
 
 /** Spawns `argv` (no shell) in a new process group whose SIGKILL is registered with `registry`. */
@@ -22,6 +24,7 @@ export function spawnRunChild(registry: CleanupRegistry, argv: Argv, options: Ru
   const [file, ...args] = withNetns(argv, options.netns);
   const child = spawn(file, args, {
     detached: true,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env, [RUN_TAG_ENV]: options.runTag },
   });

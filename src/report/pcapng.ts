@@ -4,24 +4,45 @@
  * with a synthesized IPv4 + TCP packet carrying real checksums.
  *
  * Capture point: the sender, at the moment of sending (the send's `at`), so every segment appears
- * exactly once — a lost one too, with the comment "lost". Each packet's `opt_comment` names what
- * the segment did: the state changes its arrival caused ("server: ESTABLISHED → CLOSE_WAIT"), the
- * sender's own change that came with sending it ("client: ESTABLISHED → FIN_WAIT_1 (close)"),
- * "retransmission", "lost", "duplicated" — or "no state change", so every packet has a comment. Format: pcapng (IETF draft-ietf-opsawg-pcapng), written
- * little-endian; packet bytes are in network order.
+ * exactly once — a lost one too, with the comment "lost". A packet's `opt_comment` says what the
+ * segment did, and only when it did something: the state changes its arrival caused ("server:
+ * ESTABLISHED → CLOSE_WAIT"), the sender's own change that came with sending it ("client:
+ * ESTABLISHED → FIN_WAIT_1 (close)"), "retransmission", "lost", "duplicated". A segment that
+ * changed nothing (most ACKs and data) has no comment.
+ *
+ * Addresses: each process is drawn from an address of its own (captureAddresses.ts), so a
+ * server and its clients on one host are two columns in Wireshark's Flow Graph. Time: virtual
+ * time 0 is written as CAPTURE_EPOCH_US, 2025-01-01 00:00:00 UTC, a fixed instant, so the same
+ * run gives the same bytes.
+ *
+ * Errors that reach a program (accept() → EMFILE, connect() → ETIMEDOUT, …) are not packets: each
+ * is a record on a second interface, "tcpsim events" (LINKTYPE_WIRESHARK_UPPER_PDU), holding a
+ * syslog message (user.err) from the process's address, with the same text as its comment, so
+ * Wireshark lists it in time order between the packets and `tshark -z expert` counts it among the
+ * comments. The interface is there only when the run had such errors (captureNotes.ts).
+ *
+ * Format: pcapng (IETF draft-ietf-opsawg-pcapng), written little-endian; packet bytes are in
+ * network order.
  */
 import { ACK } from '../model/segment.js';
 import type { Segment } from '../model/segment.js';
 import type { SocketInfo, Trace, TraceEvent } from '../sim/trace.js';
+import { captureAddresses } from './captureAddresses.js';
+import { errorNotes, LINKTYPE_WIRESHARK_UPPER_PDU, notePdu } from './captureNotes.js';
 import { internetChecksum, onesComplementSum } from './checksum.js';
 
 /** Which connections to capture and where virtual time 0 falls on the wall clock. */
 export interface PcapngOptions {
   /** Connection numbers to include (default: every segment in the trace). */
   readonly conns?: readonly number[];
-  /** Microseconds since the Unix epoch that virtual time 0 is written as (default 0). */
+  /** Microseconds since the Unix epoch that virtual time 0 is written as (default CAPTURE_EPOCH_US). */
   readonly epochUs?: number;
+  /** `per-process` (default): each process its own address (see the file comment); `as-simulated`: the trace's addresses. */
+  readonly addresses?: 'per-process' | 'as-simulated';
 }
+
+/** Where virtual time 0 falls in a capture: 2025-01-01 00:00:00 UTC, in microseconds since the Unix epoch. */
+export const CAPTURE_EPOCH_US = 1_735_689_600_000_000;
 
 /** LINKTYPE_RAW: packets begin with the IP header. */
 export const LINKTYPE_RAW = 101;
@@ -71,22 +92,22 @@ function sectionHeader(): Buffer {
   return block(BLOCK_SHB, Buffer.concat([fixed, option(SHB_USERAPPL, Buffer.from('tcpsim', 'utf8')), END_OF_OPTIONS]));
 }
 
-function interfaceDescription(): Buffer {
+function interfaceDescription(linktype: number, name: string): Buffer {
   const fixed = Buffer.alloc(8);
-  fixed.writeUInt16LE(LINKTYPE_RAW, 0);
+  fixed.writeUInt16LE(linktype, 0);
   fixed.writeUInt16LE(0, 2); // reserved
   fixed.writeUInt32LE(SNAPLEN, 4);
   const options = [
-    option(IF_NAME, Buffer.from('tcpsim', 'utf8')),
+    option(IF_NAME, Buffer.from(name, 'utf8')),
     option(IF_TSRESOL, Buffer.from([6])), // 10^-6 s: trace times are microseconds
     END_OF_OPTIONS,
   ];
   return block(BLOCK_IDB, Buffer.concat([fixed, ...options]));
 }
 
-function enhancedPacket(timestampUs: bigint, packet: Buffer, comment: string): Buffer {
+function enhancedPacket(timestampUs: bigint, packet: Buffer, comment: string, interfaceId = 0): Buffer {
   const fixed = Buffer.alloc(20);
-  fixed.writeUInt32LE(0, 0); // interface id
+  fixed.writeUInt32LE(interfaceId, 0); // interface id
   fixed.writeUInt32LE(Number(timestampUs >> 32n), 4);
   fixed.writeUInt32LE(Number(timestampUs & 0xffffffffn), 8);
   fixed.writeUInt32LE(packet.length, 12); // captured length
@@ -179,7 +200,7 @@ function comments(trace: Trace, sends: readonly SendEvent[], multipleConns: bool
   return notes;
 }
 
-/** A pcapng file of the trace's segments (all, or those of `opts.conns`), as sent. */
+/** A pcapng file of the trace's segments (all, or those of `opts.conns`), as sent, and the errors programs got. */
 export function toPcapng(trace: Trace, opts: PcapngOptions = {}): Buffer {
   const connOf = new Map(trace.sockets.map((s) => [s.id, s.conn]));
   const wanted = opts.conns === undefined ? undefined : new Set(opts.conns);
@@ -188,15 +209,27 @@ export function toPcapng(trace: Trace, opts: PcapngOptions = {}): Buffer {
   );
   const conns = new Set(sends.map((s) => connOf.get(s.socket)));
   const notes = comments(trace, sends, conns.size > 1);
-  const epoch = BigInt(opts.epochUs ?? 0);
+  const addresses = opts.addresses === 'as-simulated' ? undefined : captureAddresses(trace);
+  const errors = errorNotes(trace, wanted);
+  const epoch = BigInt(opts.epochUs ?? CAPTURE_EPOCH_US);
   const nextIpId = new Map<string, number>();
-  const blocks = [sectionHeader(), interfaceDescription()];
-  for (const send of sends) {
-    const ipId = nextIpId.get(send.segment.src.addr) ?? 1; // per-sender counter, like a host's
-    nextIpId.set(send.segment.src.addr, ipId + 1);
-    const packet = ipv4TcpPacket(send.segment, ipId);
-    const comment = (notes.get(send.segmentId) ?? []).join('; ');
-    blocks.push(enhancedPacket(epoch + BigInt(send.at), packet, comment === '' ? 'no state change' : comment));
+  const blocks = [sectionHeader(), interfaceDescription(LINKTYPE_RAW, 'tcpsim')];
+  if (errors.size > 0) blocks.push(interfaceDescription(LINKTYPE_WIRESHARK_UPPER_PDU, 'tcpsim events'));
+  const wantedSends = new Set(sends);
+  for (const event of trace.events) {
+    const note = errors.get(event);
+    if (note !== undefined) {
+      const from = addresses?.ofProcess(note.process);
+      blocks.push(enhancedPacket(epoch + BigInt(event.at), notePdu(note.text, from), note.text, 1));
+      continue;
+    }
+    if (event.kind !== 'send' || !wantedSends.has(event)) continue;
+    const segment = addresses === undefined ? event.segment : addresses.segment(event.segment, event.socket);
+    const ipId = nextIpId.get(segment.src.addr) ?? 1; // per-sender counter, like a host's
+    nextIpId.set(segment.src.addr, ipId + 1);
+    const packet = ipv4TcpPacket(segment, ipId);
+    const comment = (notes.get(event.segmentId) ?? []).join('; ');
+    blocks.push(enhancedPacket(epoch + BigInt(event.at), packet, comment));
   }
   return Buffer.concat(blocks);
 }

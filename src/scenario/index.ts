@@ -19,3 +19,7 @@ export { parseParamAssignments } from './params.js';
 export { scenarioJsonSchema, scenarioJsonSchemaText } from './jsonSchema.js';
 export { scenarioSchema } from './schema.js';
 export { DEFAULTS as SCENARIO_DEFAULTS } from './resolveScenario.js';
+/** Shipped scenarios by name, and scenarios as typed objects. */
+export { loadScenario, scenarioFromObject } from './loadScenarioByName.js';
+export type { ScenarioObject } from './loadScenarioByName.js';
+export { shippedScenarioNames } from './shipped.js';

@@ -2,12 +2,13 @@
  * From a validated author document to the resolved `Scenario`: defaults applied, durations in
  * microseconds, names cross-checked, and the guard-rail limits enforced.
  */
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import type {
   AcceptErrorAction,
   Bound,
   KeepaliveSpec,
   ClientSpec,
+  CommandSpec,
   Expectation,
   FaultSpec,
   HostSpec,
@@ -24,7 +25,7 @@ import type {
 } from './types.js';
 import type { TcpState } from '../model/states.js';
 import type { Errno } from '../model/errno.js';
-import type { BoundDocument, DurationDocument, ProbabilityDocument, ProcessDocument, ScenarioDocument, StepDocument } from './schema.js';
+import type { BoundDocument, CommandDocument, DurationDocument, ProbabilityDocument, ProcessDocument, ScenarioDocument, StepDocument } from './schema.js';
 import type { DocPath, SourceIndex } from './sourceDocument.js';
 import type { ScenarioProblem } from './scenarioError.js';
 import type { LimitAdvice, Limits } from './limits.js';
@@ -309,6 +310,7 @@ class Resolver {
         acceptCost: p.acceptCost === undefined ? (runtime?.acceptCost ?? 0) : this.duration(p.acceptCost, [...path, 'acceptCost'], 0),
         firstWriteFds: runtime?.firstWriteFds ?? 0,
         ...role,
+        ...(p.command === undefined ? {} : { command: this.command(p.command, [...path, 'command']) }),
       };
       if (role.server !== undefined) {
         const key = `${host}:${role.server.port}`;
@@ -333,6 +335,19 @@ class Resolver {
       );
     }
     return out;
+  }
+
+  /** A command as real mode runs it: argv as text, cwd absolute (relative to the scenario file's directory). */
+  private command(doc: CommandDocument, path: DocPath): CommandSpec {
+    const [program = '', ...args] = doc.argv.map(String);
+    if (program === '') this.fail([...path, 'argv', 0], 'the program to run (a name on PATH, or a path)', 'an empty string');
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(doc.env ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) this.fail([...path, 'env', name], 'a variable name (letters, digits, _; not starting with a digit)', JSON.stringify(name), undefined, 'key');
+      Object.defineProperty(env, name, { value: String(value), enumerable: true, writable: true, configurable: true });
+    }
+    const base = dirname(resolvePath(this.ctx.file));
+    return { argv: [program, ...args], cwd: resolvePath(base, doc.cwd ?? '.'), env, build: doc.build ?? null };
   }
 
   private keepalive(doc: NonNullable<ProcessDocument['keepalive']>, path: DocPath): KeepaliveSpec | null {

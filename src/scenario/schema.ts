@@ -198,6 +198,22 @@ const keepalive = z.union(
   says(KEEPALIVE_PHRASE),
 );
 
+const ARGV_ITEM_PHRASE = 'text (the program, then its arguments; numbers are written as text)';
+const command = z
+  .strictObject({
+    argv: z
+      .array(z.union([z.string(), z.number()], says(ARGV_ITEM_PHRASE)), says('a list: the program, then its arguments'))
+      .min(1, says('a list with at least the program'))
+      .describe('The program and its arguments (no shell); ${param} references work. argv[0] is looked up on PATH unless it contains a /, which makes it relative to cwd.'),
+    cwd: z.string(says('a directory')).min(1, says('a directory')).optional().describe("Working directory, relative to the scenario file's directory (default: that directory)."),
+    env: z
+      .record(z.string(), z.union([z.string(), z.number()], says('text')), says('a map of variable names to values'))
+      .optional()
+      .describe("Environment variables added to real mode's own."),
+    build: text.optional().describe('How to build the program, shown when cwd or argv[0] cannot be found.'),
+  })
+  .meta({ id: 'Command', description: 'Real mode: an external program that is this process (run under prlimit --nofile in the run\'s namespace); tcpsim run ignores it and runs the scenario\'s description.' });
+
 const processEntry = z
   .strictObject({
     host: name.optional().describe('Host it runs on (default: the first host).'),
@@ -217,6 +233,7 @@ const processEntry = z
     start: duration.optional().describe('Client: when the first connection starts (default 0).'),
     ramp: duration.optional().describe('Client: connections start evenly over this span (default 0: all at once).'),
     steps: steps.optional().describe('Client: steps run for each connection; the first is connect.'),
+    command: command.optional().describe('Real mode: run this program instead of the built-in runner; the model runs the description above (tcpsim run ignores command).'),
   })
   .meta({ id: 'Process', description: 'A process: a server (listen + onConnection) or a client (connections + steps).' });
 
@@ -281,6 +298,8 @@ export const scenarioSchema = z
 export type ScenarioDocument = z.infer<typeof scenarioSchema>;
 /** One validated process entry. */
 export type ProcessDocument = z.infer<typeof processEntry>;
+/** One validated command. */
+export type CommandDocument = z.infer<typeof command>;
 /** One validated step. */
 export type StepDocument = z.infer<typeof step>;
 /** One validated bound. */

@@ -101,6 +101,21 @@ export interface ClientSpec {
   readonly steps: readonly Step[];
 }
 
+/**
+ * Real mode: an external program that is the process (the model still runs the scenario's
+ * description of it). Run with no shell, under `prlimit --nofile=N:N`, in the run's namespace.
+ */
+export interface CommandSpec {
+  /** The program and its arguments, parameters substituted. */
+  readonly argv: readonly [string, ...string[]];
+  /** Absolute working directory (the scenario's `cwd`, relative to the scenario file's directory). */
+  readonly cwd: string;
+  /** Variables added to the environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** How to build it, shown when cwd or argv[0] is missing; null when the scenario does not say. */
+  readonly build: string | null;
+}
+
 /** A process with its fd table. Exactly one of `server` / `client` is set. */
 export interface ProcessSpec {
   readonly name: string;
@@ -129,6 +144,8 @@ export interface ProcessSpec {
   readonly firstWriteFds: number;
   readonly server?: ServerSpec;
   readonly client?: ClientSpec;
+  /** Real mode runs this program for the process instead of the built-in runner; `tcpsim run` ignores it. */
+  readonly command?: CommandSpec;
 }
 
 /** A count that must be exact or within bounds (inclusive). */

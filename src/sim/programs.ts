@@ -10,6 +10,7 @@
  */
 import type { Profile } from '../model/profile.js';
 import type { KeepaliveSpec, ProcessSpec, Scenario, Step } from '../scenario/types.js';
+import { AcceptLoop } from './acceptLoop.js';
 import type { KeepaliveOptions, Waiter } from './socket.js';
 import type { World } from './world.js';
 
@@ -168,107 +169,34 @@ class Task implements Waiter {
   }
 }
 
-/**
- * A server program's accept loop. `posix`: accept() in a loop — it waits while no connection
- * is queued, and fails with EMFILE as soon as the fd table is full, queued connection or not;
- * then onAcceptError decides (retry later, stop the loop, end the process). `libuv`: accept()
- * only when a connection is queued, and EMFILE is answered with uv__emfile_trick.
- */
-class Acceptor implements Waiter {
-  private listenFd = -1;
-  private busy = 0;
-  private readonly waiting: number[] = [];
-  private retryPending = false;
-  private stopped = false;
-
-  constructor(
-    private readonly world: World,
-    private readonly process: number,
-    private readonly spec: ProcessSpec,
-    private readonly runtime: Runtime,
-    private readonly resolve: (step: Extract<Step, { op: 'connect' }>) => Target,
-    private readonly stats: ProgramStats,
-  ) {}
-
-  start(): void {
-    const server = this.spec.server!;
-    const fd = this.world.listen(this.process, server.port, server.backlog, server.address ?? undefined);
-    if (typeof fd === 'string') throw new Error(`program ${this.spec.name}: listen on port ${server.port} failed with ${fd}`);
-    this.listenFd = fd;
-    this.wake();
-  }
-
-  wake(): void {
-    const world = this.world;
-    const p = this.process;
-    const libuv = this.spec.acceptPolicy === 'libuv';
-    for (;;) {
-      if (world.exited(p) || this.stopped) return;
-      // libuv accepts only when epoll reports the listener readable
-      if (libuv && world.pendingConnections(p, this.listenFd) === 0) return world.waitOn(p, this.listenFd, this);
-      const fd = world.accept(p, this.listenFd);
-      if (fd === null) return world.waitOn(p, this.listenFd, this);
-      if (fd === 'EMFILE') {
-        if (libuv) {
-          // uv__emfile_trick: accept and close every pending connection; the program never knows
-          let dropped = 0;
-          while (world.acceptAndDrop(p, this.listenFd)) dropped++;
-          this.stats.droppedByEmfileTrick.set(this.spec.name, (this.stats.droppedByEmfileTrick.get(this.spec.name) ?? 0) + dropped);
-          continue;
-        }
-        return this.acceptFailed();
-      }
-      if (typeof fd === 'string') return;
-      this.stats.accepted.set(this.spec.name, (this.stats.accepted.get(this.spec.name) ?? 0) + 1);
-      // Go's listener sets SO_KEEPALIVE on every connection it accepts
-      if (this.spec.keepalive !== null) world.setKeepalive(p, fd, keepaliveOptions(this.spec.keepalive, world.profile));
-      this.dispatch(fd);
-      // a program that spends time per connection (starting a thread) comes back to accept() later
-      if (this.spec.acceptCost > 0) {
-        world.at(world.now + this.spec.acceptCost, () => this.wake());
-        return;
-      }
-    }
-  }
-
-  private acceptFailed(): void {
-    const world = this.world;
-    const action = this.spec.server!.onAcceptError;
-    switch (action.kind) {
-      case 'retry':
-        if (!this.retryPending) {
-          this.retryPending = true;
-          world.at(world.now + action.after, () => {
-            this.retryPending = false;
-            this.wake();
-          });
-        }
-        return;
-      case 'stop':
-        this.stopped = true;
-        this.stats.acceptLoopEnded.set(this.spec.name, { at: world.now, exited: false });
-        return;
-      case 'exit':
-        this.stats.acceptLoopEnded.set(this.spec.name, { at: world.now, exited: true });
-        world.exit(this.process);
-    }
-  }
-
-  private dispatch(fd: number): void {
-    const workers = this.spec.server!.workers;
-    if (workers !== null && this.busy >= workers) {
-      this.waiting.push(fd);
-      return;
-    }
-    this.busy++;
-    new Task(this.world, this.process, this.spec, this.runtime, this.spec.server!.steps, this.resolve, fd, undefined, () => this.done()).run();
-  }
-
-  private done(): void {
-    this.busy--;
-    const next = this.waiting.shift();
-    if (next !== undefined) this.dispatch(next);
-  }
+/** A server program: listens, then serves each connection the accept loop hands it with the server's steps. */
+function startServer(
+  world: World,
+  process: number,
+  spec: ProcessSpec,
+  runtime: Runtime,
+  resolve: (step: Extract<Step, { op: 'connect' }>) => Target,
+  stats: ProgramStats,
+): void {
+  const server = spec.server!;
+  const fd = world.listen(process, server.port, server.backlog, server.address ?? undefined);
+  if (typeof fd === 'string') throw new Error(`program ${spec.name}: listen on port ${server.port} failed with ${fd}`);
+  const count = (map: Map<string, number>, n: number): void => {
+    map.set(spec.name, (map.get(spec.name) ?? 0) + n);
+  };
+  const keepalive = spec.keepalive === null ? null : keepaliveOptions(spec.keepalive, world.profile);
+  new AcceptLoop(
+    world,
+    process,
+    fd,
+    { policy: spec.acceptPolicy, workers: server.workers, onAcceptError: server.onAcceptError, acceptCost: spec.acceptCost, keepalive },
+    {
+      accepted: () => count(stats.accepted, 1),
+      dropped: (n) => count(stats.droppedByEmfileTrick, n),
+      ended: (exited) => stats.acceptLoopEnded.set(spec.name, { at: world.now, exited }),
+      serve: (conn, done) => new Task(world, process, spec, runtime, server.steps, resolve, conn, undefined, done).run(),
+    },
+  ).wake();
 }
 
 /** How programs start, beyond what the scenario says. */
@@ -298,8 +226,7 @@ export function startPrograms(world: World, scenario: Scenario, processIndex: Re
     const p = processIndex.get(spec.name)!;
     const runtime = new Runtime(world, p, spec);
     if (spec.server) {
-      const acceptor = new Acceptor(world, p, spec, runtime, resolve, stats);
-      world.at(0, () => acceptor.start());
+      world.at(0, () => startServer(world, p, spec, runtime, resolve, stats));
     }
     const client = spec.client;
     if (client) {

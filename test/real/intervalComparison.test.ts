@@ -92,7 +92,7 @@ describe('slack the model gives a transition', () => {
     // 1250 ms (RTO 400 ms), which gets through: the server's CLOSE_WAIT comes after a 400 ms timer
     const scenario = loadScenarioFile('scenarios/real/lost-fin.yaml');
     const sysctls = { 'net.ipv4.tcp_fin_timeout': 60, 'net.ipv4.tcp_syn_retries': 6, 'net.ipv4.tcp_synack_retries': 5, 'net.ipv4.tcp_orphan_retries': 0, 'net.ipv4.tcp_rfc1337': 0, 'net.ipv4.tcp_early_retrans': 3, 'net.ipv4.tcp_syn_linear_timeouts': 4, 'net.ipv4.tcp_rto_min_us': 200_000, 'net.ipv4.tcp_rto_max_ms': 120_000 };
-    const run = { scenario, samples: [], connections: new Map(), processes: [], modelSysctls: sysctls } as unknown as RealRun;
+    const run = { scenario, samples: [], connections: new Map(), connectionStarts: new Map(), anchors: null, processes: [], modelSysctls: sysctls } as unknown as RealRun;
     const replay = modelReplay(run);
     const server = [...replay.transitions.entries()].find(([key]) => key.startsWith('127.0.0.1:7408>'))?.[1] ?? [];
     const closeWait = server.find((t) => t.to === 'CLOSE_WAIT');

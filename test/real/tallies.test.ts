@@ -43,7 +43,7 @@ function fixture(kernelConn: (i: number) => TcpState, processes: readonly Proces
       { name: 'client', acceptPolicy: 'posix', client: {} },
     ],
   };
-  const run = { scenario, netns: null, samples, processes, connections: new Map(), notes: [], observer: { source: 'test', latency: { reads: 10, medianMs: 2, maxMs: 2 } }, modelSysctls: {}, tunables: {}, wallMs: 10_000 } as unknown as RealRun;
+  const run = { scenario, netns: null, samples, processes, connections: new Map(), connectionStarts: new Map(), anchors: null, watchReads: 0, notes: [], observer: { source: 'test', latency: { reads: 10, medianMs: 2, maxMs: 2 } }, modelSysctls: {}, tunables: {}, wallMs: 10_000 } as unknown as RealRun;
   const replay = {
     scenario,
     profile: LINUX,

@@ -42,6 +42,22 @@ describe('tcpsim trace --format mermaid', () => {
     expect(diagram).toMatch(/B->>A: .*CTL=FIN,ACK#gt; \(retransmission\)\n/);
   });
 
+  it('article-java-forgot-close: the server is still in CLOSE-WAIT when the run ends at 35:00, and the pauses are told', async () => {
+    const diagram = await tcpsim(traceCommand, 'article-java-forgot-close', '--format', 'mermaid');
+    expect(diagram).toContain('    Note over A,B: 20 s later (at 0#58;23)\n');
+    expect(diagram).toMatch(/ {4}Note over B: CLOSE-WAIT at the end \(35#58;00\)\n$/);
+  });
+
+  it('--compact: the loopback close\'s 64 KB segments and runs of ACKs fold into single messages, under half the lines', async () => {
+    const full = await tcpsim(traceCommand, 'simultaneous-close-loopback', '--format', 'mermaid');
+    const compact = await tcpsim(traceCommand, 'simultaneous-close-loopback', '--format', 'mermaid', '--compact');
+    expect(checkMermaidSequence(compact)).toEqual([]);
+    expect(compact.split('\n').length).toBeLessThan(full.split('\n').length / 2);
+    expect(compact).toContain('    A->>B: 9 segments #lt;SEQ=1..524289#gt; 524,288 bytes\n');
+    expect(compact).toContain('    A->>B: 8 ACKs #lt;ACK=131073#gt;\n    B->>A: 8 ACKs #lt;ACK=131073#gt;\n'); // a run is one way
+    await expect(captureStdout(() => traceCommand(['normal-close', '--compact']))).rejects.toThrow('--compact is for --format mermaid');
+  });
+
   it('close-with-unread-data: notes the failed read', async () => {
     expect(await tcpsim(traceCommand, 'close-with-unread-data', '--format', 'mermaid')).toContain('Note over A: read() → ECONNRESET\n');
   });

@@ -58,7 +58,7 @@ const TCP_CLOSE_GRAPH: StateGraph = {
 };
 
 describe('mermaidSequence', () => {
-  it('draws a normal close with a note per state change and TIME_WAIT shaded', () => {
+  it('draws a normal close with a note per state change, TIME_WAIT shaded, a note where time passes and the end', () => {
     expect(mermaidSequence(normalClose(), 0)).toBe(`sequenceDiagram
     participant A as client 10.0.0.1#58;40000
     participant B as server 10.0.0.2#58;8080
@@ -67,20 +67,59 @@ describe('mermaidSequence', () => {
     Note over A: close()
     Note over A: ESTABLISHED → FIN-WAIT-1
     A->>B: #lt;SEQ=1#gt;#lt;ACK=1#gt;#lt;CTL=FIN,ACK#gt;
+    Note over A,B: 10 ms later (at 0#58;00.010)
     Note over B: ESTABLISHED → CLOSE-WAIT
     B->>A: #lt;SEQ=1#gt;#lt;ACK=2#gt;#lt;CTL=ACK#gt;
+    Note over A,B: 10 ms later (at 0#58;00.020)
     Note over A: FIN-WAIT-1 → FIN-WAIT-2
+    Note over A,B: 5 s later (at 0#58;05)
     Note over B: close()
     Note over B: CLOSE-WAIT → LAST-ACK
     B->>A: #lt;SEQ=1#gt;#lt;ACK=2#gt;#lt;CTL=FIN,ACK#gt;
+    Note over A,B: 10 ms later (at 0#58;05.010)
     rect rgb(255, 243, 205)
         Note over A: FIN-WAIT-2 → TIME-WAIT
         A->>B: #lt;SEQ=2#gt;#lt;ACK=2#gt;#lt;CTL=ACK#gt;
+        Note over A,B: 10 ms later (at 0#58;05.020)
         Note over B: LAST-ACK → CLOSED
+        Note over A,B: 240 s later (at 4#58;05.010)
         Note over A: (2 MSL)
         Note over A: TIME-WAIT → CLOSED
     end
+    Note over A: CLOSED at the end (4#58;05.010)
+    Note over B: CLOSED at the end (4#58;05.010)
 `);
+  });
+
+  it('notes only pauses of gapFrom or more, and the time the run ended when given', () => {
+    const quiet = mermaidSequence(normalClose(), 0, { gapFrom: 1_000_000, endAt: 2_100_000_000 });
+    expect(quiet.match(/Note over A,B/g)).toEqual(['Note over A,B', 'Note over A,B', 'Note over A,B']);
+    expect(quiet).toContain('    Note over A,B: 5 s later (at 0#58;05)\n');
+    expect(quiet).toMatch(/ {4}end\n {4}Note over A,B: 1855 s later \(at 35#58;00\)\n {4}Note over A: CLOSED at the end \(35#58;00\)\n {4}Note over B: CLOSED at the end \(35#58;00\)\n$/);
+    expect(checkMermaidSequence(quiet)).toEqual([]);
+  });
+
+  it('compact: a run of three or more data segments, retransmissions or bare ACKs one way becomes one message', () => {
+    const base = normalClose();
+    const fin = base.events.findIndex((e) => e.kind === 'send');
+    const first = base.events[fin];
+    if (first?.kind !== 'send') throw new Error('fixture: no send');
+    // four data segments of 100 bytes from A, delivered, before its FIN
+    const data = [0, 1, 2, 3].flatMap((i) => {
+      const segment = { ...first.segment, seq: first.segment.seq + 100 * i, flags: 0x18, payload: 'x'.repeat(100) };
+      return [{ ...first, segmentId: 900 + i, segment }, { kind: 'deliver' as const, at: first.at, segmentId: 900 + i, socket: null }];
+    });
+    const trace: Trace = { ...base, events: [...base.events.slice(0, fin), ...(data as Trace['events']), ...base.events.slice(fin)] };
+    const full = mermaidSequence(trace, 0);
+    const compact = mermaidSequence(trace, 0, { compact: true });
+    expect(full.match(/DATA=100/g)).toHaveLength(4);
+    expect(compact).not.toContain('DATA=100');
+    expect(compact).toContain('    A->>B: 4 segments #lt;SEQ=1..401#gt; 400 bytes\n');
+    expect(compact.split('\n')).toHaveLength(full.split('\n').length - 3);
+    expect(checkMermaidSequence(compact)).toEqual([]);
+    // two are not a run
+    const two: Trace = { ...trace, events: trace.events.filter((e) => !(e.kind === 'send' || e.kind === 'deliver') || e.segmentId < 902) };
+    expect(mermaidSequence(two, 0, { compact: true }).match(/DATA=100/g)).toHaveLength(2);
   });
 
   it.each([
@@ -97,7 +136,7 @@ describe('mermaidSequence', () => {
   it('keeps one TIME_WAIT block while both sides are in TIME_WAIT', () => {
     const diagram = mermaidSequence(simultaneousClose(), 0);
     expect(diagram.match(/rect /g)).toHaveLength(1);
-    expect(diagram).toMatch(/rect rgb\(255, 243, 205\)\n {8}Note over A: CLOSING → TIME-WAIT\n[\s\S]*TIME-WAIT → CLOSED\n {4}end\n$/);
+    expect(diagram).toMatch(/rect rgb\(255, 243, 205\)\n {8}Note over A: CLOSING → TIME-WAIT\n[\s\S]*TIME-WAIT → CLOSED\n {4}end\n {4}Note over A: CLOSED at the end/);
   });
 
   it('draws a lost segment with -x and a segment still in flight with -)', () => {

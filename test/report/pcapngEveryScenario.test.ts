@@ -27,7 +27,7 @@ describe.skipIf(!hasTshark)(hasTshark ? 'tshark reads every shipped scenario’s
     const run = spawnSync(process.execPath, ['dist/cli/main.js', 'run', file, '--quiet', '--pcap', out, ...params], { encoding: 'utf8' });
     // expectations may fail with fewer clients; the capture is what is checked here
     expect([0, 1], run.stderr).toContain(run.status);
-    const read = spawnSync('tshark', ['-r', out, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-e', 'ip.len', '-e', 'ip.checksum.status', '-e', 'tcp.checksum.status'], {
+    const read = spawnSync('tshark', ['-r', out, '-Y', 'tcp', '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-e', 'ip.len', '-e', 'ip.checksum.status', '-e', 'tcp.checksum.status'], {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
