@@ -8,7 +8,7 @@ const BENCH = fileURLToPath(new URL('../../scenarios/bench-lifecycle.yaml', impo
 // The command line asks for progress while it runs; asking must not change the run.
 describe('progress while simulating', () => {
   it('runs the same events with and without onProgress, told every 16,384 events and at each sample', () => {
-    const scenario = loadScenarioFile(BENCH, { params: { connections: '2000' } });
+    const scenario = loadScenarioFile(BENCH, { params: { connections: '4000' } });
     const quiet = simulate(scenario);
     const calls: [number, number][] = [];
     const told = simulate(scenario, { onProgress: (now, events) => calls.push([now, events]) });
