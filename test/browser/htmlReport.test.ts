@@ -10,11 +10,11 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/runCommand.js';
 import { captureStdout } from '../report/captureStdout.js';
-import { describeInChromium, launchChromium } from './chromium.js';
+import { chartInk, describeInChromium, launchChromium, openReport } from './chromium.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tcpsim-html-'));
 
@@ -36,19 +36,7 @@ describeInChromium('the HTML report in Chromium', () => {
     await browser?.close();
   });
 
-  async function open(file: string, width = 1100): Promise<{ page: Page; requests: string[]; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-    return { page, requests, errors };
-  }
+  const open = (file: string, width = 1100): ReturnType<typeof openReport> => openReport(browser, file, width);
 
   it('is one file under 1 MB, the same bytes for the same run', async () => {
     expect(statSync(leak).size).toBeLessThan(1_000_000);
@@ -60,12 +48,7 @@ describeInChromium('the HTML report in Chromium', () => {
     expect(requests).toEqual([pathToFileURL(leak).href]);
     expect(errors).toEqual([]);
     // each chart is a canvas with ink on it: count non-blank pixels in its plotting area
-    const inked = await page.evaluate<number[]>(`[...document.querySelectorAll('.chart canvas')].map((c) => {
-      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-      let n = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-      return n;
-    })`);
+    const inked = await chartInk(page);
     expect(inked).toHaveLength(2);
     for (const n of inked) expect(n).toBeGreaterThan(1000);
     // the legend names the states the run had, and the fds against the limit

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { watchHtml } from '../../src/watch/watchHtml.js';
 import { LEAKING_WATCH } from '../watch/watchPageSamples.js';
-import { describeInChromium, launchChromium } from './chromium.js';
+import { chartInk, describeInChromium, launchChromium, openReport } from './chromium.js';
 
 describeInChromium('the HTML page of a watch in Chromium', () => {
   let browser: Browser;
@@ -26,25 +26,10 @@ describeInChromium('the HTML page of a watch in Chromium', () => {
   });
 
   it('draws both charts from the samples, with no request but the file and no error', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    const { page, requests, errors } = await openReport(browser, file);
     expect(requests).toEqual([pathToFileURL(file).href]);
     expect(errors).toEqual([]);
-    // each chart is a canvas with ink on it: count non-blank pixels
-    const inked = await page.evaluate<number[]>(`[...document.querySelectorAll('.chart canvas')].map((c) => {
-      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-      let n = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-      return n;
-    })`);
+    const inked = await chartInk(page);
     expect(inked).toHaveLength(2);
     for (const n of inked) expect(n).toBeGreaterThan(1000);
     expect(await page.locator('#states-chart .u-legend').innerText()).toContain('CLOSE_WAIT');

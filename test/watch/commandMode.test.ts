@@ -8,9 +8,30 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tcpsim } from '../cli/tcpsim.js';
+import { tcpsim, type Outcome } from '../cli/tcpsim.js';
 import { driveClients, jsonLines, lineMatching, sampleMatching, SERVER, tcpsimInBackground } from './liveProcesses.js';
 import { pageData } from './watchPageSamples.js';
+
+/**
+ * `tcpsim watch --json OPTIONS -- node server.mjs leaky`: five clients connect and close, and once
+ * all five of the server's CLOSE_WAIT are stuck (a leak diagnosed) Ctrl-C goes to the watch.
+ */
+async function leakyServerWatchedThenInterrupted(options: readonly string[]): Promise<Outcome> {
+  const watch = tcpsimInBackground(['watch', '--every', '100ms', '--json', ...options, '--', process.execPath, SERVER, 'leaky', '0']);
+  // with --json on stdout the command's own output goes to stderr
+  const [, port] = await new Promise<RegExpExecArray>((done) => {
+    let text = '';
+    watch.child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const match = /listening (\d+) \d+\n/.exec(text);
+      if (match !== null) done(match);
+    });
+  });
+  await driveClients(Number(port), 5, 50);
+  await sampleMatching<{ closeWait: Record<string, { stuck: number }> }>(watch.child, (s) => Object.values(s.closeWait).some((c) => c.stuck === 5));
+  watch.child.kill('SIGINT');
+  return watch.done;
+}
 
 const notLinux = process.platform !== 'linux';
 
@@ -38,21 +59,7 @@ describe.skipIf(notLinux)(`tcpsim watch -- CMD${notLinux ? ' (skipped: needs Lin
   });
 
   it.concurrent('a leaky server stopped with Ctrl-C exits 0 itself, and the watch exits 1 for the leak', async () => {
-    const watch = tcpsimInBackground(['watch', '--every', '100ms', '--json', '--', process.execPath, SERVER, 'leaky', '0']);
-    // with --json on stdout the command's own output goes to stderr
-    const [, port] = await new Promise<RegExpExecArray>((done) => {
-      let text = '';
-      watch.child.stderr?.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-        const match = /listening (\d+) \d+\n/.exec(text);
-        if (match !== null) done(match);
-      });
-    });
-    await driveClients(Number(port), 5, 50);
-    // all five CLOSE_WAIT stuck, then Ctrl-C
-    await sampleMatching<{ closeWait: Record<string, { stuck: number }> }>(watch.child, (s) => Object.values(s.closeWait).some((c) => c.stuck === 5));
-    watch.child.kill('SIGINT');
-    const out = await watch.done;
+    const out = await leakyServerWatchedThenInterrupted([]);
     const summary = jsonLines(out.stdout).at(-1);
     expect(summary).toMatchObject({ kind: 'summary', ended: 'command-exited', commandStatus: 0, leak: true });
     expect(out.code).toBe(1);
@@ -60,20 +67,7 @@ describe.skipIf(notLinux)(`tcpsim watch -- CMD${notLinux ? ' (skipped: needs Lin
 
   it.concurrent('--html: Ctrl-C ends the command, and the watch writes its HTML report with what it saw', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tcpsim-watch-html-')), 'watch.html');
-    const watch = tcpsimInBackground(['watch', '--every', '100ms', '--json', '--html', file, '--', process.execPath, SERVER, 'leaky', '0']);
-    const [, port] = await new Promise<RegExpExecArray>((done) => {
-      let text = '';
-      watch.child.stderr?.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-        const match = /listening (\d+) \d+\n/.exec(text);
-        if (match !== null) done(match);
-      });
-    });
-    await driveClients(Number(port), 5, 50);
-    // all five CLOSE_WAIT stuck (a leak diagnosed), then Ctrl-C
-    await sampleMatching<{ closeWait: Record<string, { stuck: number }> }>(watch.child, (s) => Object.values(s.closeWait).some((c) => c.stuck === 5));
-    watch.child.kill('SIGINT');
-    const out = await watch.done;
+    const out = await leakyServerWatchedThenInterrupted(['--html', file]);
     expect(out.code).toBe(1);
     const html = readFileSync(file, 'utf8');
     const data = pageData(html);
