@@ -45,8 +45,10 @@ export function figure5Graph(graph: StateGraph): StateGraph {
     titles[to] = CLOSED;
     return { ...e, to };
   });
+  const withStub = (s: string): string[] => [s, ...(stubOf.has(s) ? [stubOf.get(s)!] : [])];
   const placed = new Set(FIGURE5_ROWS.flat());
-  const rows = [...FIGURE5_ROWS.map((row) => row.flatMap((s) => [s, ...(stubOf.has(s) ? [stubOf.get(s)!] : [])])), ...graph.states.filter((s) => !placed.has(s)).map((s) => [s, ...(stubOf.has(s) ? [stubOf.get(s)!] : [])])];
+  // states Figure 5 does not have (a hand-written graph's) get a row each, below
+  const rows = [...FIGURE5_ROWS.map((row) => row.flatMap(withStub)), ...graph.states.filter((s) => !placed.has(s)).map(withStub)];
   const used = new Set(edges.flatMap((e) => [e.from, e.to]).concat(graph.states));
   const shown = rows.map((row) => row.filter((s) => used.has(s))).filter((row) => row.length > 0);
   return { states: shown.flat(), edges, initial: graph.initial ?? CLOSED, titles, rows: shown };
