@@ -18,7 +18,7 @@
  *
  * --storms runs the connection storms instead (scenarios/real/storm-java-backlog-*.yaml: the
  * Java programs, all clients started at once; 200 clients at backlog 50 and 5, 1000 at backlog
- * 50; 10 s sampled every 500 ms; --repeat N runs each N times). Real mode ties each model
+ * 50; 10 s sampled every 500 ms; --repeat N runs each N times; --backlog 5 only those at 5). Real mode ties each model
  * connection to the kernel's accept, so beside the per-socket agreement each storm prints the
  * storm itself, kernel and free-running model side by side: peak SYN_SENT and SYN_RECV, when
  * every client was connected, and the model's overflows, cookies and ETIMEDOUT (run to 150 s). Exit status 0 when every run agrees at every sample, 1 when
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     until: { type: 'string', default: '150s' },
     storms: { type: 'boolean' },
     repeat: { type: 'string', default: '1' },
+    backlog: { type: 'string' },
   },
 });
 const sizes = values.clients.split(',').map(Number);
@@ -102,7 +103,7 @@ const STORMS = [
   { name: 'storm-java-backlog-50', clients: 1000 },
 ];
 const runs = values.storms
-  ? STORMS.flatMap((s) => Array.from({ length: repeat }, () => ({ program: s.name, file: `scenarios/real/${s.name}.yaml`, clients: s.clients, until: null })))
+  ? STORMS.filter((s) => values.backlog === undefined || s.name.endsWith(`-${values.backlog}`)).flatMap((s) => Array.from({ length: repeat }, () => ({ program: s.name, file: `scenarios/real/${s.name}.yaml`, clients: s.clients, until: null })))
   : sizes.flatMap((clients) => programs.flatMap((program) => Array.from({ length: repeat }, () => ({ program: `article-${program}`, file: `scenarios/article-${program}.yaml`, clients, until: values.until }))));
 
 const results = [];
