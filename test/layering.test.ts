@@ -87,6 +87,9 @@ export function circles(graph: ReadonlyMap<string, readonly string[]>): string[]
   return out;
 }
 
+/** The engine's files stay readable in one sitting (issue 13: the kernel in rooms). */
+const MAX_SIM_FILE_LINES = 400;
+
 const files = sourceFiles().sort();
 const graph = new Map(files.map((f) => [f, importsOf(f, readFileSync(join(SRC, f), 'utf8'))] as const));
 
@@ -107,6 +110,14 @@ describe('the layers of src/', () => {
 
   it('no files import each other in a circle', () => {
     expect(circles(graph).map((c) => c.join(' ⇄ '))).toEqual([]);
+  });
+
+  it('no file of the engine (src/sim) is longer than 400 lines: one idea per file', () => {
+    const long = files
+      .filter((f) => layerOf(f) === 'sim')
+      .map((f) => [f, readFileSync(join(SRC, f), 'utf8').split('\n').length] as const)
+      .filter(([, lines]) => lines > MAX_SIM_FILE_LINES);
+    expect(long).toEqual([]);
   });
 
   it('every import names a file that exists', () => {

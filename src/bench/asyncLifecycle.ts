@@ -6,12 +6,13 @@
  * engine work as the YAML run; what differs is how the programs execute.
  */
 import { createSim } from '../api/sim.js';
+import { LINUX } from '../model/profile.js';
 import { BENCH_CLIENT_HOSTS } from './measureTcpsim.js';
 
 /** Runs the workload with `total` connections (rounded to a multiple of 40); returns wall time, events and the final states. */
 export async function measureAsyncLifecycle(total: number): Promise<{ connections: number; wallMs: number; events: number; ok: boolean }> {
   const perClient = Math.max(1, Math.round(total / BENCH_CLIENT_HOSTS));
-  const sim = createSim({ profile: 'linux', seed: 1, trace: false });
+  const sim = createSim({ profile: { ...LINUX, rxCost: 0 }, seed: 1, trace: false }) // as bench-lifecycle.yaml: no receive cost;
   const started = performance.now();
   const server = sim.process('server', { nofile: 1_048_576, address: '127.0.0.1' });
   server.listen(8888, { backlog: 4096 }, async (conn) => {

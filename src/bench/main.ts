@@ -5,11 +5,14 @@
  * table shows medians over rounds, with ratios taken within each round before the median.
  * Then the command line's start-up as ratios to a bare Node start (src/bench/startup.ts).
  * `--json` prints one document for machines; `--rounds N` (default 3); `--sizes 1000,10000`;
- * `--startup-only` measures start-up alone (`--startup-rounds N`, default 21).
+ * `--startup-only` measures start-up alone (`--startup-rounds N`, default 21). `--peers` adds
+ * the ns-3 peer and whole-process figures at 1k, 10k, 100k (`--peer-sizes`); `--peers-only`
+ * measures only those (src/bench/peers.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { measurePeers, peerLines, PEER_SIZES } from './peers.js';
 import { measureStartup } from './startup.js';
 
 type Row = Record<string, number | boolean | string>;
@@ -54,6 +57,19 @@ function startupLines(figures: ReturnType<typeof measureStartup>): string[] {
     `  tcpsim --help                      ${ms(figures.helpMs).padStart(7)}  ${figures.helpRatio.toFixed(2)}× node -e 0 (goal ≤ 2×)`,
     `  tcpsim run normal-close --quiet    ${ms(figures.runMs).padStart(7)}  ${figures.runRatio.toFixed(2)}× node -e 0 (goal ≤ 3×)`,
   ];
+}
+
+const peers = args.includes('--peers') || args.includes('--peers-only');
+const peerSizes = (option('--peer-sizes') ?? PEER_SIZES.join(',')).split(',').map(Number);
+const progress = (text: string): void => {
+  if (!json) process.stderr.write(`\r\u001b[K${text}`);
+};
+
+if (args.includes('--peers-only')) {
+  const rows = await measurePeers(peerSizes, rounds, progress);
+  if (!json) process.stderr.write('\r\u001b[K');
+  process.stdout.write(json ? `${JSON.stringify({ peers: rows }, null, 2)}\n` : `${peerLines(rows, rounds).join('\n')}\n`);
+  process.exit(0);
 }
 
 if (startupOnly) {
@@ -111,9 +127,11 @@ const java = {
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version, platform: `${process.platform} ${process.arch}` };
 
 const startup = measureStartup(startupRounds);
+const peerRows = peers ? await measurePeers(peerSizes, rounds, progress) : null;
+if (peers && !json) process.stderr.write('\r\u001b[K');
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine, rounds, sizes: summary, growth, javaDemo: java, startup }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine, rounds, sizes: summary, growth, javaDemo: java, startup, ...(peerRows !== null ? { peers: peerRows } : {}) }, null, 2)}\n`);
 } else {
   const f = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const lines: string[] = [];
@@ -142,5 +160,6 @@ if (json) {
   lines.push(`article Java demo: ${f(java.virtualSeconds / 60)} virtual minutes in ${f(java.wallMs)} ms (${f(java.events)} events)`);
   lines.push('B = bare compiled flat table (no fds, programs, sequence numbers); A = xstate transition() per event.');
   lines.push('', ...startupLines(startup));
+  if (peerRows !== null) lines.push('', ...peerLines(peerRows, rounds));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

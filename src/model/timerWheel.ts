@@ -27,11 +27,15 @@
 const LVL_CLK_SHIFT = 3;
 const LVL_SIZE = 64;
 
+/** Where each level's reach ends: LVL_START(n + 1) = (LVL_SIZE - 1) << (n * LVL_CLK_SHIFT). */
+const LEVEL_END = Array.from({ length: 8 }, (_, n) => (LVL_SIZE - 1) * 2 ** (n * LVL_CLK_SHIFT));
+/** Each level's bucket width in jiffies (LVL_GRAN). */
+const GRANULARITY = Array.from({ length: 9 }, (_, n) => 2 ** (n * LVL_CLK_SHIFT));
+
 /** The wheel level a timer `delta` jiffies away is filed in (calc_wheel_index). */
 export function wheelLevel(deltaJiffies: number): number {
   let level = 0;
-  // LVL_START(n) = (LVL_SIZE - 1) << ((n - 1) * LVL_CLK_SHIFT)
-  while (level < 8 && deltaJiffies >= (LVL_SIZE - 1) * 2 ** (level * LVL_CLK_SHIFT)) level++;
+  while (level < 8 && deltaJiffies >= LEVEL_END[level]!) level++;
   return level;
 }
 
@@ -46,7 +50,7 @@ export function wheelExpiry(nowUs: number, timeoutUs: number, hz: number, origin
   const now = Math.floor(origin + nowUs / jiffyUs);
   const timeout = Math.ceil(timeoutUs / jiffyUs);
   const expires = now + timeout;
-  const granularity = 2 ** (wheelLevel(timeout) * LVL_CLK_SHIFT);
+  const granularity = GRANULARITY[wheelLevel(timeout)]!;
   const bucket = (Math.floor(expires / granularity) + 1) * granularity;
   return Math.round((bucket - origin) * jiffyUs);
 }

@@ -86,7 +86,17 @@ describe('the handshake against a full accept queue', () => {
     world.deliverHeld(fromClient(second, ACK));
     expect(world.stateCounts(server)).toEqual({ LISTEN: 1, SYN_RECEIVED: 1, ESTABLISHED: 1 });
     // the program takes it: the accept queue (one place) has room again
-    expect(world.accept(server, listenFd)).toBeTypeOf('number');
+    const accepted = world.accept(server, listenFd) as number;
+    expect(accepted).toBeTypeOf('number');
+    // the connection made from the cookie carries data both ways: its sequence numbers are the cookie's
+    expect(world.write(server, accepted, 'hi\n')).toBe(3);
+    expect(world.write(client, second, 'yo\n')).toBe(3);
+    for (let i = 0; i < 4; i++) {
+      world.runUntil(world.now + MS);
+      while (world.heldSegments().some((h) => h.segment.payload !== '')) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.payload !== ''));
+    }
+    expect(world.read(client, second, { kind: 'line' })).toEqual({ data: 'hi\n', eof: false });
+    expect(world.read(server, accepted, { kind: 'line' })).toEqual({ data: 'yo\n', eof: false });
     // a third client's cookie, answered only after the 2 minutes cookies are checked for
     const third = world.connect(client, '127.0.0.1', 8888) as number;
     world.runUntil(0);
