@@ -30,6 +30,8 @@ export type { ScenarioObject, LoadOptions } from './scenario/index.js';
 export { rfcTable } from './report/rfcTable.js';
 export { mermaidSequence, mermaidStateDiagram } from './report/mermaid.js';
 export { dotStateDiagram } from './report/dot.js';
+export { figure5Graph } from './report/figure5Graph.js';
+export type { StateGraph, StateEdge } from './report/stateGraph.js';
 export { toPcapng } from './report/pcapng.js';
 export { runJson } from './report/runJson.js';
 export { runText } from './report/runText.js';

@@ -1,9 +1,10 @@
-/** `tcpsim diagram`: the endpoint state diagram generated from the xstate machine. */
+/** `tcpsim diagram`: the endpoint state diagram generated from the xstate machine, laid out as RFC 9293 Figure 5. */
 import { DIAGRAM_HELP } from './helpTexts.js';
 import { parseFlags } from './parseFlags.js';
 import { endpointGraph } from '../model/endpointGraph.js';
 import { featuresOf, resolveProfile } from '../model/profile.js';
 import { dotStateDiagram } from '../report/dot.js';
+import { figure5Graph } from '../report/figure5Graph.js';
 import { mermaidStateDiagram } from '../report/mermaid.js';
 import { UsageError } from './usageError.js';
 import { withNewline } from './withNewline.js';
@@ -21,7 +22,7 @@ export function diagramCommand(argv: string[]): number {
   const format = values.format ?? 'mermaid';
   if (profile !== 'linux' && profile !== 'rfc9293') throw new UsageError(`--profile: expected linux or rfc9293, found "${profile}"`);
   if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format: expected mermaid or dot, found "${format}"`);
-  const graph = endpointGraph(featuresOf(resolveProfile(profile)));
+  const graph = figure5Graph(endpointGraph(featuresOf(resolveProfile(profile))));
   if (format === 'mermaid') process.stdout.write(withNewline(mermaidStateDiagram(graph)));
   else process.stdout.write(withNewline(dotStateDiagram(graph, `tcp_${profile}`)));
   return 0;

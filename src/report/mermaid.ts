@@ -13,7 +13,7 @@ import { connectionView } from './connection.js';
 import type { Side } from './connection.js';
 import { absoluteSeq, relativeSeq } from './relativeSeq.js';
 import { segmentText } from './rfcTable.js';
-import { allStates } from './stateGraph.js';
+import { allStates, titleOf } from './stateGraph.js';
 import type { StateGraph } from './stateGraph.js';
 import { timerText } from './timerText.js';
 
@@ -213,8 +213,10 @@ function stateIds(names: readonly string[]): Map<string, string> {
 }
 
 /**
- * A Mermaid `stateDiagram-v2` of `graph` (one line per state, one per edge). The lines of a
- * multi-line edge label (one per event that takes the edge) are joined with `; `.
+ * A Mermaid `stateDiagram-v2` of `graph` (one line per state, in the graph's order, which is
+ * the order Mermaid's layout tries to keep; one per edge). A state shown under another name
+ * (`titles`) is declared `state "CLOSED" as …`. The lines of a multi-line edge label (one per
+ * event that takes the edge) are joined with `; `.
  */
 export function mermaidStateDiagram(graph: StateGraph): string {
   const names = allStates(graph);
@@ -222,7 +224,8 @@ export function mermaidStateDiagram(graph: StateGraph): string {
   const id = (n: string): string => ids.get(n) ?? n;
   const out = ['stateDiagram-v2'];
   for (const n of names) {
-    out.push(id(n) === n ? `    ${n}` : `    state "${mermaidText(n)}" as ${id(n)}`);
+    const title = titleOf(graph, n);
+    out.push(id(n) === title ? `    ${n}` : `    state "${mermaidText(title)}" as ${id(n)}`);
   }
   if (graph.initial !== undefined) out.push(`    [*] --> ${id(graph.initial)}`);
   for (const e of graph.edges) {

@@ -16,6 +16,10 @@ export interface StateGraph {
   readonly states: readonly string[];
   readonly edges: readonly StateEdge[];
   readonly initial?: string;
+  /** The name to show for a state whose id is not its name (two boxes both shown as CLOSED); default: the id. */
+  readonly titles?: Readonly<Record<string, string>>;
+  /** Rows of states, top to bottom, each left to right: Graphviz keeps each row on one rank. */
+  readonly rows?: readonly (readonly string[])[];
 }
 
 /** Every state of `graph`: the listed ones, then any that only edges name, each once. */
@@ -27,4 +31,9 @@ export function allStates(graph: StateGraph): string[] {
     names.add(edge.to);
   }
   return [...names];
+}
+
+/** The name `graph` shows for state `id`. */
+export function titleOf(graph: StateGraph, id: string): string {
+  return graph.titles !== undefined && Object.hasOwn(graph.titles, id) ? graph.titles[id]! : id;
 }

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
+import { mutateTree, treeMutationOf } from '../scenario/treeMutation.js';
 import type { FuzzCase } from './fuzzPool.js';
 
 /** The shipped scenarios (bench-lifecycle's million connections are a benchmark, not a fuzz base). */
@@ -60,28 +61,7 @@ function mutateText(text: string, m: TextMutation): string {
   }
 }
 
-const treeMutation = fc.record({
-  path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
-  op: fc.constantFrom('delete', 'swap', 'addKey'),
-  junk: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(1e9, 2 ** 32, 2 ** 53 + 2, 1e308, -1, 0.5, 'never', '1000d', 'unbounded')),
-});
-type TreeMutation = typeof treeMutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutateTree(doc: unknown, m: TreeMutation): unknown {
-  if (doc === null || typeof doc !== 'object') return m.junk;
-  const container = doc as Record<string, unknown>;
-  const keys = Object.keys(container);
-  if (keys.length === 0) return m.junk;
-  const key = keys[(m.path[0] ?? 0) % keys.length] ?? '';
-  if (m.path.length === 1) {
-    if (m.op === 'delete') delete container[key];
-    else if (m.op === 'swap') container[key] = m.junk;
-    else container[`junk${m.path[0] ?? 0}`] = m.junk;
-    return doc;
-  }
-  container[key] = mutateTree(container[key], { ...m, path: m.path.slice(1) });
-  return doc;
-}
+const treeMutation = treeMutationOf(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(1e9, 2 ** 32, 2 ** 53 + 2, 1e308, -1, 0.5, 'never', '1000d', 'unbounded')));
 
 /** `text` with one of its numbers (the `at`-th, wrapping round) replaced by a huge or odd value. */
 function swapNumber(text: string, at: number, value: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jiffiesAt, parseTimerList, readKernelClock } from '../../src/real/kernelClock.js';
+import { densest, jiffiesAt, parseTimerList, readKernelClock } from '../../src/real/kernelClock.js';
 
 const TIMER_LIST = `Timer List Version: v0.10
 HRTIMER_MAX_CLOCK_BASES: 8
@@ -23,6 +23,17 @@ describe("the kernel's tick count", () => {
     // one second after the read, on the monotonic clock: 250 ticks more
     expect(jiffiesAt(clock, pair.epochMs, pair)).toBe(5250);
     expect(jiffiesAt(clock, pair.epochMs + 6, pair)).toBe(5251.5);
+  });
+
+  it('takes the read in the middle of the densest cluster of offsets: late reads in a minority, or on both sides, do not move it', () => {
+    const read = (ahead: number, i: number) => ({ monotonicNs: i * 4_000_000, jiffies: i + ahead, hz: 250 });
+    const offset = (c: { monotonicNs: number; jiffies: number }) => c.jiffies - c.monotonicNs / 4_000_000;
+    // four reads within a tick, five preempted reads 25–40 ticks late (a median would take one of those)
+    const clocks = [0.2, 30, 0.5, 25, 0.9, 33, 27, 0.3, 40].map(read);
+    expect(offset(densest(clocks)!)).toBeLessThan(1);
+    // late and early reads on both sides of the cluster
+    expect(offset(densest([5, -6, 0.1, 0.2, 0.3].map(read))!)).toBeCloseTo(0.2);
+    expect(densest([])).toBeUndefined();
   });
 
   it.runIf(process.getuid?.() === 0)('as root, two estimates 200 ms apart agree within a few ticks (far less than the 256-ms and 2-s buckets)', async () => {

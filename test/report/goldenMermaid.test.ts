@@ -70,11 +70,12 @@ describe('tcpsim diagram', () => {
     const diagram = await tcpsim(diagramCommand, '--profile', profile);
     expect(checkMermaidStateDiagram(diagram)).toEqual([]);
     expect(diagram).toContain('    FIN_WAIT_2 --> TIME_WAIT: rcv FIN / snd ACK\n');
-    expect(diagram).toContain('    TIME_WAIT --> CLOSED: rcv RST#59; 2MSL timeout\n');
+    expect(diagram).toContain('    state "CLOSED" as CLOSED_end\n');
+    expect(diagram).toContain('    TIME_WAIT --> CLOSED_end: rcv RST#59; 2MSL timeout\n');
   });
 
   it('shows the tcp_fin_timeout edge for linux only', async () => {
-    expect(await tcpsim(diagramCommand, '--profile', 'linux')).toMatch(/FIN_WAIT_2 --> CLOSED: .*tcp_fin_timeout/);
+    expect(await tcpsim(diagramCommand, '--profile', 'linux')).toMatch(/FIN_WAIT_2 --> FIN_WAIT_2_to_CLOSED: .*tcp_fin_timeout/);
     expect(await tcpsim(diagramCommand, '--profile', 'rfc9293')).not.toContain('tcp_fin_timeout');
   });
 

@@ -147,10 +147,12 @@ export function checkDot(text: string): string[] {
     const where = `line ${i + 2}`;
     let m: RegExpExecArray | null;
     if (/^  node \[shape=box, style=rounded\];$/.test(line)) continue;
-    if ((m = new RegExp(`^  (${DOT_STRING})(?: \\[shape=point, label=""\\])?;$`).exec(line))) {
+    if ((m = new RegExp(`^  (${DOT_STRING})(?: \\[shape=point, label=""\\]| \\[label=${DOT_STRING}\\])?;$`).exec(line))) {
       nodes.add(m[1] ?? '');
-    } else if ((m = new RegExp(`^  (${DOT_STRING}) -> (${DOT_STRING})(?: \\[label=${DOT_STRING}\\])?;$`).exec(line))) {
+    } else if ((m = new RegExp(`^  (${DOT_STRING}) -> (${DOT_STRING})(?: \\[label=${DOT_STRING}\\]| \\[style=invis\\])?;$`).exec(line))) {
       for (const n of [m[1] ?? '', m[2] ?? '']) if (!nodes.has(n)) problems.push(`${where}: undeclared node ${n}`);
+    } else if ((m = new RegExp(`^  \\{ rank=same; ((?:${DOT_STRING}; )+)\\}$`).exec(line))) {
+      for (const n of (m[1] ?? '').split('; ').filter((n) => n !== '')) if (!nodes.has(n.replace(/;$/, ''))) problems.push(`${where}: undeclared node ${n}`);
     } else {
       problems.push(`${where}: not in the grammar: ${JSON.stringify(line)}`);
     }

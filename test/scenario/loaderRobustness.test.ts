@@ -4,6 +4,7 @@ import { fc, test } from '@fast-check/vitest';
 import { parse, stringify } from 'yaml';
 import { formatScenarioError, loadScenarioText, ScenarioError } from '../../src/scenario/index.js';
 import { MINIMAL } from './helpers.js';
+import { mutateTree, treeMutationOf } from './treeMutation.js';
 
 const RUNS = Number(process.env['TCPSIM_PROPERTY_RUNS'] ?? '200');
 const BASES = [readFileSync('test/scenario/fixtures/java-forgot-close.yaml', 'utf8'), MINIMAL];
@@ -61,24 +62,7 @@ function mutateText(text: string, m: TextMutation): string {
 }
 
 /** Structural mutations on the parsed document, re-serialised: drop keys, swap values for junk, add keys. */
-const treeMutation = fc.record({ path: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), op: fc.constantFrom('delete', 'swap', 'addKey'), junk: fc.jsonValue({ maxDepth: 2 }) });
-type TreeMutation = typeof treeMutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutateTree(doc: unknown, m: TreeMutation): unknown {
-  if (doc === null || typeof doc !== 'object') return m.junk;
-  const container = doc as Record<string, unknown>;
-  const keys = Object.keys(container);
-  if (keys.length === 0) return m.junk;
-  const key = keys[(m.path[0] ?? 0) % keys.length] ?? '';
-  if (m.path.length === 1) {
-    if (m.op === 'delete') delete container[key];
-    else if (m.op === 'swap') container[key] = m.junk;
-    else container[`junk${m.path[0] ?? 0}`] = m.junk;
-    return doc;
-  }
-  container[key] = mutateTree(container[key], { ...m, path: m.path.slice(1) });
-  return doc;
-}
+const treeMutation = treeMutationOf(fc.jsonValue({ maxDepth: 2 }));
 
 describe('the loader on hostile input', () => {
   test.prop([fc.constantFrom(...BASES), fc.array(textMutation, { minLength: 1, maxLength: 4 })], { numRuns: RUNS })(
