@@ -6,9 +6,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { CLI } from '../cli/tcpsim.js';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveClients, jsonLines, lineMatching, sampleMatching, startServer, tcpsimInBackground } from './liveProcesses.js';
 
 const hasPython = process.platform === 'linux' && spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -47,7 +48,19 @@ describe.skipIf(!hasPython)(`fds on closed sockets${hasPython ? '' : ' (skipped:
 });
 
 describe.skipIf(!isRoot || !hasSetpriv)(`without root${isRoot && hasSetpriv ? '' : ' (skipped: needs root, to become another user, and setpriv)'}`, () => {
-  const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+  // uid 65534 may not be able to read the checkout (a clone in a `mktemp -d` folder is mode 700),
+  // so it runs a copy of the bundled command line (dist/bundle needs nothing but Node) from a folder
+  // anyone can read
+  let copy = '';
+  beforeAll(() => {
+    copy = mkdtempSync(join(tmpdir(), 'tcpsim-nobody-'));
+    chmodSync(copy, 0o755);
+    cpSync(resolve('dist/bundle'), join(copy, 'bundle'), { recursive: true });
+  });
+  afterAll(() => {
+    if (copy !== '') rmSync(copy, { recursive: true, force: true });
+  });
+  const asNobody = (args: string[]) => spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(copy, 'bundle', 'tcpsim.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, cwd: copy, timeout: 30_000 });
 
   it('says it cannot see another user’s fds, and what that leaves unknown', async () => {
     const server = await startServer('leaky');
