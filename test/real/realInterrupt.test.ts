@@ -3,7 +3,6 @@
  * no nft table, no socket but TIME_WAIT on the run's port. Runs the built CLI (dist/, made by
  * `npm run build`, which `npm test` runs first).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -12,25 +11,17 @@ import { leftovers } from '../../src/real/leftovers.js';
 import { deleteNetnsSync } from '../../src/real/netns.js';
 import { runTagFor } from '../../src/real/runTag.js';
 import { osSkipReason, skipOs } from './osSupport.js';
+import { CLI, startedLostFinRun } from './startedRealRun.js';
 
-const CLI = 'dist/cli/main.js';
 const built = existsSync(CLI) && existsSync('dist/real/programRunner.js');
 const reason = osSkipReason ?? (built ? undefined : `skipped: ${CLI} not built (npm run build)`);
 
 describe.skipIf(reason !== undefined)(`tcpsim real interrupted${reason === undefined ? '' : ` (${reason})`}`, () => {
   it('SIGINT mid-run cleans up children, namespace, nft table and sockets, then dies of SIGINT', async () => {
-    const run = spawn(process.execPath, [CLI, 'real', 'scenarios/real/lost-fin.yaml', '--netns'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = await startedLostFinRun();
     const pid = run.pid ?? -1;
     const tag = runTagFor(pid);
     try {
-      let stderr = '';
-      await new Promise<void>((resolve, reject) => {
-        run.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-          if (stderr.includes('real run started')) resolve();
-        });
-        run.once('exit', () => reject(new Error(`tcpsim real exited early: ${stderr}`)));
-      });
       await new Promise((resolve) => setTimeout(resolve, 600)); // inside the drop window
       const during = await leftovers(tag, { ports: [7408] });
       expect(during.namespaces).toHaveLength(1);

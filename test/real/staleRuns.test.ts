@@ -3,7 +3,7 @@
  * `tcpsim real`, or `tcpsim real --cleanup`, removes the namespaces, nft tables and processes
  * of runs whose pid is gone, and never those of a live one. Runs the built CLI (dist/).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -13,22 +13,14 @@ import { deleteNetnsSync, listNetns } from '../../src/real/netns.js';
 import { runTagFor } from '../../src/real/runTag.js';
 import { ownerPid, removeStaleRuns } from '../../src/real/staleRuns.js';
 import { osSkipReason } from './osSupport.js';
+import { CLI, startedLostFinRun } from './startedRealRun.js';
 
-const CLI = 'dist/cli/main.js';
 const built = existsSync(CLI) && existsSync('dist/real/programRunner.js');
 const reason = osSkipReason ?? (built ? undefined : `skipped: ${CLI} not built (npm run build)`);
 
 /** Starts `tcpsim real lost-fin --netns`, waits until its programs run, kills it with SIGKILL. */
 async function killedRun(): Promise<number> {
-  const run = spawn(process.execPath, [CLI, 'real', 'scenarios/real/lost-fin.yaml', '--netns'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  await new Promise<void>((resolve, reject) => {
-    run.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('real run started')) resolve();
-    });
-    run.once('exit', () => reject(new Error(`tcpsim real exited early: ${stderr}`)));
-  });
+  const run = await startedLostFinRun();
   await new Promise((resolve) => setTimeout(resolve, 500)); // inside the FIN drop window
   const exited = once(run, 'exit');
   run.kill('SIGKILL');
