@@ -25,6 +25,15 @@ export interface Profile {
   readonly rstOnUnreadClose: boolean;
   readonly rstEndsTimeWait: boolean;
   /**
+   * A SYN that finds its connection in TIME_WAIT, on a port a listener has, opens a new
+   * connection when it is newer than the old one: TIME_WAIT ends at once and the listener takes
+   * the SYN (Linux tcp_timewait_state_process → TCP_TW_SYN; RFC 6191). Newer: its sequence
+   * number is beyond RCV.NXT, or its timestamp is (a later millisecond than the old connection's
+   * last segment; Linux sends timestamps by default, net.ipv4.tcp_timestamps=1). Otherwise the SYN
+   * is answered with an ACK and TIME_WAIT goes on (RFC 9293 §3.10.7.4).
+   */
+  readonly synReopensTimeWait: boolean;
+  /**
    * The first resend of an unacknowledged FIN/data is a tail-loss probe one RTO after the send,
    * which does not count as a retransmission: the RTO backoff series starts after it (Linux
    * tcp_schedule_loss_probe, RFC 8985; measured on loopback: resends at ≈0.21, 0.42, 0.85, 1.7 s).
@@ -100,6 +109,9 @@ export const LINUX: Profile = {
   rtoMax: 120 * SECOND,
   rstOnUnreadClose: true,
   rstEndsTimeWait: true,
+  // a client port reused while the server's side of its last connection is in TIME_WAIT: the
+  // new SYN takes over the 4-tuple (seen on loopback, where bind(0) picks ports at random)
+  synReopensTimeWait: true,
   // tcp_early_retrans = 3 on a default kernel: a tail-loss probe precedes the RTO series
   tailLossProbe: true,
   // TCP_ATO_MIN: the ACK of a FIN came 41–44 ms after it on loopback (measured with tshark)
@@ -139,6 +151,8 @@ export const RFC9293: Profile = {
   rtoMax: 60 * SECOND,
   rstOnUnreadClose: true,
   rstEndsTimeWait: true,
+  // no timestamps in RFC 9293 alone: a SYN in TIME_WAIT gets an ACK
+  synReopensTimeWait: false,
   tailLossProbe: false,
   delAck: null,
   // a 16-bit window without scaling (RFC 7323 §2)

@@ -93,7 +93,11 @@ export interface CrossCheck {
   readonly samples: readonly SampleComparison[];
   readonly timers: readonly TimerCheck[];
   readonly counts: readonly CountCheck[];
-  /** Kernel rows on the run's ports that belong to no socket of this run (an earlier run's TIME_WAIT). */
+  /**
+   * Kernel rows on the run's ports that belong to no socket of this run: an earlier run's
+   * TIME_WAIT, on ports no connection of this run has, or on the ports a connection of this run
+   * takes later (earlierLife).
+   */
   readonly ignoredRows: number;
   /** Each kind of check on its own. */
   readonly tallies: Tallies;
@@ -202,6 +206,23 @@ export function bestVerdict(replays: readonly ModelReplay[], key: string, os: Tc
 }
 
 /**
+ * A kernel row in TIME_WAIT read before this run's connection on `key` was made is an earlier
+ * connection's on the same four ports: Linux picks a client's port at random on loopback
+ * (bind(0)), and the server's TIME_WAIT from a connection a minute ago stays until this run's SYN
+ * takes it over (tcp_timewait_state_process → TCP_TW_SYN). "Before": the read began before the
+ * client issued connect() (`issuedAt`, µs, reported in whole ms: up to 1 ms later) and before
+ * the model's first socket on the key in every replay.
+ */
+export function earlierLife(replays: readonly ModelReplay[], key: string, os: TcpState, readStart: number, issuedAt: number | undefined): boolean {
+  if (os !== 'TIME_WAIT') return false;
+  if (issuedAt !== undefined && readStart >= issuedAt + 1000) return false;
+  return replays.every((r) => {
+    const first = r.transitions.get(key)?.[0];
+    return first === undefined || first.at > readStart;
+  });
+}
+
+/**
  * Compares a real run with the model's replay of it; `alternatives` are replays with the learned
  * connections started at either end of their uncertainty (none for a run without commands).
  */
@@ -209,8 +230,10 @@ export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: read
   const window = transitionWindow(run.scenario.network.latency);
   // the programs ran their actions this late at worst: what follows from them may come as late
   const programLate = Math.round(Math.max(0, ...run.processes.map((p) => p.lateMs)) * 1000);
-  const known = new Set([replay, ...alternatives].flatMap((r) => [...r.transitions.keys()]));
+  const replays = [replay, ...alternatives];
+  const known = new Set(replays.flatMap((r) => [...r.transitions.keys()]));
   const anchorOf = anchorLookup(run);
+  const issuedAt = issuedLookup(run);
   let beforeAccept = 0;
   let ignoredRows = 0;
   const connections = { agreed: 0, compared: 0 };
@@ -223,7 +246,7 @@ export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: read
     const osStates = new Map<string, TcpState>();
     for (const row of sample.rows) {
       const key = socketKey(row.state, row.local, row.remote);
-      if (!known.has(key) && !modelStates.has(key)) {
+      if ((!known.has(key) && !modelStates.has(key)) || earlierLife(replays, key, row.state, sample.start, issuedAt(key))) {
         ignoredRows++;
         continue;
       }
@@ -343,10 +366,8 @@ export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: read
   };
 }
 
-/** The anchor of the connection a socket key (`addr:port>addr:port`) belongs to, by its client port. */
-function anchorLookup(run: RealRun): (key: string) => ConnectionAnchor | undefined {
-  const byPort = new Map((run.anchors?.anchors ?? []).map((a) => [a.port, a] as const));
-  if (byPort.size === 0) return () => undefined;
+/** The client port of a connection's socket key (`addr:port>addr:port`), or undefined for a listener's. */
+function clientPortLookup(run: RealRun): (key: string) => number | undefined {
   const serverPorts = new Set(run.scenario.processes.flatMap((p) => (p.server === undefined ? [] : [p.server.port])));
   const portOf = (end: string): number => Number(end.slice(end.lastIndexOf(':') + 1));
   return (key) => {
@@ -354,8 +375,27 @@ function anchorLookup(run: RealRun): (key: string) => ConnectionAnchor | undefin
     if (key.startsWith('L ') || arrow < 0) return undefined;
     const local = portOf(key.slice(0, arrow));
     const remote = portOf(key.slice(arrow + 1));
-    return byPort.get(serverPorts.has(local) ? remote : local);
+    return serverPorts.has(local) ? remote : local;
   };
+}
+
+/** The anchor of the connection a socket key belongs to, by its client port. */
+function anchorLookup(run: RealRun): (key: string) => ConnectionAnchor | undefined {
+  const byPort = new Map((run.anchors?.anchors ?? []).map((a) => [a.port, a] as const));
+  if (byPort.size === 0) return () => undefined;
+  const clientPort = clientPortLookup(run);
+  return (key) => byPort.get(clientPort(key) ?? -1);
+}
+
+/** When the last connection of this run on a socket key's client port issued connect() (µs), if a built-in client said. */
+function issuedLookup(run: RealRun): (key: string) => number | undefined {
+  const byPort = new Map<number, number>();
+  for (const [conn, at] of run.connectIssuedAt ?? []) {
+    const port = run.connections.get(conn)?.port;
+    if (port !== undefined) byPort.set(port, Math.max(byPort.get(port) ?? 0, at));
+  }
+  const clientPort = clientPortLookup(run);
+  return (key) => byPort.get(clientPort(key) ?? -1);
 }
 
 /**

@@ -114,7 +114,7 @@ export function crossCheckText(result: RealCheckResult): string {
   if (late > check.windowUs / 1000) {
     notes.push(`the programs' timers fired up to ${late.toFixed(1)} ms late (more than the ±${check.windowUs / 1000} ms window): this machine is loaded; the kernel was allowed to be that much later`);
   }
-  if (check.ignoredRows > 0) notes.push(`${check.ignoredRows} kernel row(s) on the run's ports belong to no socket of this run (an earlier run's TIME_WAIT?); not compared`);
+  if (check.ignoredRows > 0) notes.push(`${check.ignoredRows} kernel row(s) on the run's ports belong to no socket of this run (an earlier connection's TIME_WAIT, which a SYN of this run may take over later); not compared`);
   const resets = run.processes.filter((p) => p.resetsOnClose > 0);
   for (const p of resets) notes.push(`${p.name}: ${p.resetsOnClose} close() issued as resetAndDestroy() because Node had read bytes the program had not consumed`);
   if (notes.length > 0) {

@@ -106,6 +106,11 @@ export interface RealRun {
    * scenario's schedule and are not in it.
    */
   readonly connectionStarts: ReadonlyMap<number, number>;
+  /**
+   * When each built-in client connection had issued connect() (µs since t0, from the runner's
+   * report in whole ms); absent for a run put together from parts (tests).
+   */
+  readonly connectIssuedAt?: ReadonlyMap<number, number>;
   /** How the connections of command clients were tied to the model's, or null when there are none. */
   readonly anchors: Anchors | null;
   /** Reads of the table made to learn the command clients' connections (besides the samples'). */
@@ -377,6 +382,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
   const script = await runnerScript(registry);
   const children: Child[] = [];
   const connections = new Map<number, { address: string; port: number }>();
+  const connectIssuedAt = new Map<number, number>();
   const firstConnOf = new Map<string, number>();
   let conns = 0;
   for (const p of asRun.processes) {
@@ -457,6 +463,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
       case 'connecting':
       case 'connected':
         connections.set(message.conn, { address: message.localAddress, port: message.localPort });
+        if (!connectIssuedAt.has(message.conn)) connectIssuedAt.set(message.conn, message.at * 1000);
         break;
       case 'accepted':
         entry.accepted++;
@@ -646,6 +653,7 @@ export async function realRun(scenario: Scenario, registry: CleanupRegistry, opt
     modelSysctls,
     observer: { source: observer.source, latency: observer.latency(), lateMs: Math.round(readLateMs * 10) / 10 },
     connections,
+    connectIssuedAt,
     connectionStarts,
     anchors,
     watchReads: watch?.watchReads ?? 0,

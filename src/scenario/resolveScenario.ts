@@ -172,6 +172,7 @@ class Resolver {
       ...d('rtoMax'),
       ...(p.rstOnUnreadClose === undefined ? {} : { rstOnUnreadClose: p.rstOnUnreadClose }),
       ...(p.rstEndsTimeWait === undefined ? {} : { rstEndsTimeWait: p.rstEndsTimeWait }),
+      ...(p.synReopensTimeWait === undefined ? {} : { synReopensTimeWait: p.synReopensTimeWait }),
       ...(p.tailLossProbe === undefined ? {} : { tailLossProbe: p.tailLossProbe }),
       ...(p.synLinearTimeouts === undefined ? {} : { synLinearTimeouts: p.synLinearTimeouts }),
       ...(p.rcvBuf === undefined ? {} : { rcvBuf: p.rcvBuf }),

@@ -75,6 +75,10 @@ const profileObject = z
     rtoMax: duration.optional().describe('Cap on the retransmission timeout (120s on Linux).'),
     rstOnUnreadClose: z.boolean(says('true or false')).optional().describe('close() with unread data sends RST (RFC 2525 §2.17).'),
     rstEndsTimeWait: z.boolean(says('true or false')).optional().describe('A RST received in TIME_WAIT ends it (tcp_rfc1337=0).'),
+    synReopensTimeWait: z
+      .boolean(says('true or false'))
+      .optional()
+      .describe('A newer SYN that finds its connection in TIME_WAIT on a listening port ends TIME_WAIT and opens a new connection (linux true, rfc9293 false).'),
     tailLossProbe: z.boolean(says('true or false')).optional().describe('A tail-loss probe precedes the RTO series (tcp_early_retrans=3; linux true).'),
     delAck: z
       .union([duration, z.literal('never')], says(`${DURATION_PHRASE}, or never`))

@@ -13,7 +13,7 @@ import { RECEIVE_LANE, type DeliverItem } from './agenda.js';
 import { UNTRACED_CAUSE, type Kernel } from './kernel.js';
 import { cookieConnection, isSynCookie, synAtListener } from './listeners.js';
 import { TimeWaitSocket, connectionKey, type Socket } from './socket.js';
-import { inflate, shrinkIfIdle } from './timeWait.js';
+import { endForNewSyn, inflate, shrinkIfIdle, synReopens } from './timeWait.js';
 import { SLOT_DATA_RTO, armTimer, disarmTimer } from './timers.js';
 import type { StateCause } from './trace.js';
 import { applyColumn, wakeWaiter } from './transitions.js';
@@ -45,7 +45,11 @@ export function waitForReceiver(k: Kernel, item: DeliverItem): boolean {
 /** Segment `segment` arrives at host `hostIndex`. */
 export function deliver(k: Kernel, hostIndex: number, segment: Segment, segmentId: number, conn: number): void {
   const host = k.hosts[hostIndex]!;
-  const found = host.sockets.get(connectionKey(segment.dst.port, segment.src));
+  let found = host.sockets.get(connectionKey(segment.dst.port, segment.src));
+  if (found !== undefined && synReopens(k, hostIndex, found, segment)) {
+    endForNewSyn(k, found, k.tracer.on ? { by: 'segment', segmentId } : UNTRACED_CAUSE);
+    found = undefined;
+  }
   let sock = found instanceof TimeWaitSocket ? inflate(k, found) : found;
   if (!sock) {
     const listener = host.listeners.get(segment.dst.port);

@@ -162,6 +162,8 @@ export class TimeWaitSocket {
   /** SND.NXT and RCV.NXT as int32 (`| 0`), so they are small integers, not boxed numbers. */
   readonly sndNxt: number;
   readonly rcvNxt: number;
+  /** When the last segment from the peer arrived (µs): a SYN's timestamp is newer a millisecond on. */
+  lastReceived = 0;
 
   constructor(
     readonly id: number,

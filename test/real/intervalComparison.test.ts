@@ -84,6 +84,39 @@ describe('crossCheck over read intervals', () => {
     const instant = { ...run, samples: [{ ...run.samples[0], start: 400 * ms, end: 400 * ms }] } as unknown as RealRun;
     expect(crossCheck(instant, replayOf(new Map([[key, early]]), 400 * ms)).ok).toBe(false);
   });
+
+  it("leaves out an earlier connection's TIME_WAIT on the ports a connection of this run takes later, and only that", () => {
+    // the client's port 40000 was used a minute ago and the server's side is still in TIME_WAIT
+    // at the 50 ms read; this run's connect() on it comes at 100 ms (its SYN takes the 4-tuple over)
+    const key = '127.0.0.1:8888>127.0.0.1:40000';
+    const row = (state: TcpState) => ({ state, local: { addr: '127.0.0.1', port: 8888 }, remote: { addr: '127.0.0.1', port: 40000 }, recvQ: 0, sendQ: 0 });
+    const server = [tr(101, 'CLOSED', 'SYN_RECEIVED', true), tr(102, 'SYN_RECEIVED', 'ESTABLISHED')];
+    const runAt = (state: TcpState, atMs: number, issuedMs = 100) =>
+      ({
+        scenario: { ...SCENARIO, network: { ...SCENARIO.network, latency: 0 }, processes: [{ name: 'server', server: { port: 8888 } }] },
+        samples: [{ t: atMs * ms, start: atMs * ms, end: atMs * ms + 5 * ms, at: atMs * ms, rows: [row(state)], fds: {} }],
+        connections: new Map([[0, { address: '127.0.0.1', port: 40000 }]]),
+        connectIssuedAt: new Map([[0, issuedMs * ms]]),
+        processes: [],
+        observer: { source: 'test', latency: { reads: 1, medianMs: 0, maxMs: 0 } },
+      }) as unknown as RealRun;
+    const before = crossCheck(runAt('TIME_WAIT', 50), replayOf(new Map([[key, server]]), 50 * ms));
+    expect(before.ignoredRows).toBe(1);
+    expect(before.samples[0]?.sockets).toEqual([]);
+    expect(before.ok).toBe(true);
+    // any other state before the connection is this run's connection early: compared, and wrong
+    const early = crossCheck(runAt('ESTABLISHED', 50), replayOf(new Map([[key, server]]), 50 * ms));
+    expect(early.ignoredRows).toBe(0);
+    expect(early.ok).toBe(false);
+    // TIME_WAIT after the connection began is this run's, compared: the model says ESTABLISHED
+    const after = crossCheck(runAt('TIME_WAIT', 200), replayOf(new Map([[key, server]]), 200 * ms));
+    expect(after.ignoredRows).toBe(0);
+    expect(after.samples[0]?.sockets).toEqual([{ key, os: 'TIME_WAIT', model: 'ESTABLISHED', verdict: 'differ' }]);
+    // read at 98–103 ms, inside the window of the model's start at 101 ms: still the old TIME_WAIT (the SYN came later)
+    expect(crossCheck(runAt('TIME_WAIT', 98), replayOf(new Map([[key, server]]), 98 * ms)).ignoredRows).toBe(1);
+    // but not when the client had issued connect() a millisecond before the read began
+    expect(crossCheck(runAt('TIME_WAIT', 98, 96), replayOf(new Map([[key, server]]), 98 * ms)).ignoredRows).toBe(0);
+  });
 });
 
 describe('slack the model gives a transition', () => {
