@@ -14,10 +14,29 @@ describe('LISTEN and SYN_SENT', () => {
     world.runUntil(500 * MS);
     expect(world.stateOf(client, second)).toBe('SYN_SENT');
     expect(world.synDrops).toBe(1);
+    // a SYN dropped for a full accept queue is a listen overflow (Linux LINUX_MIB_LISTENOVERFLOWS), traced as such
+    expect(world.listenOverflows).toBe(1);
+    expect(world.trace().events.filter((e) => e.kind === 'drop').map((e) => e.kind === 'drop' && e.reason)).toEqual(['backlog-full']);
     expect(world.accept(server, listenFd)).toBeTypeOf('number');
     // the SYN is retransmitted 1 s after the first; now there is room
     world.runUntil(10 * MS + SECOND + 3 * MS);
     expect(world.connectOutcome(client, second)).toBe('connected');
+  });
+
+  it('a server blocked in accept() wakes the scheduler\'s wake-up latency after the handshake completes, not before', () => {
+    const world = new World({ profile: { ...LINUX_EXACT, wakeLatency: 250 }, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true });
+    const host = world.addHost('localhost', '127.0.0.1');
+    const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
+    const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
+    const listenFd = world.listen(server, 8888, 8) as number;
+    const woken: number[] = [];
+    world.waitOn(server, listenFd, { wake: () => woken.push(world.now) });
+    world.connect(client, '127.0.0.1', 8888);
+    world.runUntil(10 * MS);
+    // the SYN arrives at 1 ms, the SYN,ACK at 2 ms, the ACK that completes the handshake at 3 ms: woken 250 µs later
+    const established = world.trace().events.find((e) => e.kind === 'state' && e.to === 'ESTABLISHED' && world.trace().sockets.find((s) => s.id === e.socket)?.role === 'server');
+    expect(established?.at).toBe(3 * MS);
+    expect(woken).toEqual([3 * MS + 250]);
   });
 
   // measured on this kind of machine (kernel 6.18, tcp_syn_retries 6, tcp_syn_linear_timeouts 4):

@@ -26,6 +26,12 @@ describe('FdTable', () => {
       [1, 'd'],
       [2, 'c'],
     ]);
+    // a closed fd in the middle is not listed
+    fds.close(1);
+    expect(fds.entries()).toEqual([
+      [0, 'a'],
+      [2, 'c'],
+    ]);
   });
 
   it('fails with EMFILE exactly when open fds reach nofile, baseline included', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ACK, RST, SYN } from '../../src/model/segment.js';
 import { loadScenarioText } from '../../src/scenario/index.js';
 import { simulate } from '../../src/sim/simulate.js';
-import { MS, SECOND, listeningPair } from './pair.js';
+import { World } from '../../src/sim/world.js';
+import { LINUX_EXACT, MS, SECOND, listeningPair } from './pair.js';
 
 /** N clients connecting within `ramp` to a server with `backlog`, which reads a line and closes. */
 function burst(clients: number, backlog: number, profile = 'linux', ramp = '0'): string {
@@ -37,6 +38,21 @@ describe('a burst of connections against a small backlog', () => {
     // each round of SYN retransmissions (1 s apart at first) lets more in
     expect(established(0)).toBeLessThan(established(1000));
     expect(established(1000)).toBeLessThan(established(2000));
+  });
+
+  it('a SYN dropped for a full SYN queue is traced as such, and is no listen overflow (the accept queue had room)', () => {
+    const world = new World({ profile: { ...LINUX_EXACT, syncookies: false }, seed: 3, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, manualNetwork: true });
+    const host = world.addHost('localhost', '127.0.0.1');
+    const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
+    const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
+    world.listen(server, 8888, 0);
+    world.connect(client, '127.0.0.1', 8888);
+    world.connect(client, '127.0.0.1', 8888);
+    world.runUntil(0);
+    while (world.heldSegments().some((h) => h.segment.flags === SYN)) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === SYN));
+    expect(world.stateCounts(server)).toEqual({ LISTEN: 1, SYN_RECEIVED: 1 });
+    expect([world.synDrops, world.listenOverflows]).toEqual([1, 0]);
+    expect(world.trace().events.flatMap((e) => (e.kind === 'drop' ? [e.reason] : []))).toEqual(['syn-queue-full']);
   });
 });
 
@@ -81,6 +97,12 @@ describe('the handshake against a full accept queue', () => {
     world.deliverHeld(synOf(second));
     expect(world.syncookiesSent).toBe(1);
     expect(world.stateCounts(server)).toEqual({ LISTEN: 1, SYN_RECEIVED: 1 });
+    // no socket holds a cookie: the SYN is delivered to none, and the SYN,ACK is sent by none, once, empty
+    const events = world.trace().events;
+    const cookieAck = events.find((e) => e.kind === 'send' && e.segment.flags === (SYN | ACK) && e.segment.dst.port === world.socketView(client, second)!.local.port);
+    const cookieSyn = events.find((e) => e.kind === 'send' && e.segment.flags === SYN && e.segment.src.port === world.socketView(client, second)!.local.port);
+    expect(events.filter((e) => e.kind === 'deliver' && cookieSyn?.kind === 'send' && e.segmentId === cookieSyn.segmentId).map((e) => e.kind === 'deliver' && e.socket)).toEqual([null]);
+    expect(cookieAck?.kind === 'send' && [cookieAck.socket, cookieAck.retransmission, cookieAck.segment.payload]).toEqual([-1, false, '']);
     world.deliverHeld(toClient(second, SYN | ACK));
     expect(world.connectOutcome(client, second)).toBe('connected');
     world.deliverHeld(fromClient(second, ACK));
@@ -111,18 +133,51 @@ describe('the handshake against a full accept queue', () => {
   });
 });
 
+describe('how long a SYN cookie is checked for', () => {
+  /** A cookie SYN,ACK sent at 1 s (backlog 0, a second SYN), its ACK reaching the listener at `ackAt`: the server's sockets after. */
+  function cookieAckAt(ackAt: number) {
+    const { world, client, server } = listeningPair(0, true);
+    const port = (fd: number): number => world.socketView(client, fd)!.local.port;
+    world.runUntil(SECOND);
+    const first = world.connect(client, '127.0.0.1', 8888) as number;
+    const second = world.connect(client, '127.0.0.1', 8888) as number;
+    world.runUntil(SECOND);
+    for (const fd of [first, second]) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === SYN && h.segment.src.port === port(fd)));
+    expect(world.syncookiesSent).toBe(1);
+    // the client is still in SYN_SENT 2 minutes on (it gives up after 131 s); its SYN retransmissions are lost
+    world.runUntil(ackAt - MS);
+    world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === (SYN | ACK) && h.segment.dst.port === port(second)));
+    world.runUntil(ackAt);
+    world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === ACK && h.segment.src.port === port(second)));
+    const reset = world.heldSegments().some((h) => (h.segment.flags & RST) !== 0 && h.segment.dst.port === port(second));
+    return { established: world.stateCounts(server).ESTABLISHED ?? 0, reset };
+  }
+
+  it('until exactly 2 minutes after the last overflow (TCP_SYNCOOKIE_VALID): the ACK then still makes the connection, a microsecond later a RST', () => {
+    expect(cookieAckAt(121 * SECOND)).toEqual({ established: 1, reset: false });
+    expect(cookieAckAt(121 * SECOND + 1)).toEqual({ established: 0, reset: true });
+  });
+});
+
 describe('old half-open connections, when the SYN queue is more than half full of them', () => {
-  /** `n` half-open connections whose SYN,ACKs never arrive: how many are left at each second they change. */
-  function shedding(n: number, backlog: number): Array<[number, number]> {
+  /**
+   * Half-open connections whose SYN,ACKs never arrive, `n` of them at 0 and each later wave at its
+   * time (s): how many are left at each tenth of a second they change.
+   */
+  function shedding(n: number, backlog: number, waves: ReadonlyArray<[number, number]> = []): Array<[number, number]> {
     const { world, client, server } = listeningPair(backlog, true);
-    for (let i = 0; i < n; i++) world.connect(client, '127.0.0.1', 8888);
-    world.runUntil(0);
-    while (world.heldSegments().some((h) => h.segment.flags === SYN)) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === SYN));
+    const connectNow = (count: number): void => {
+      for (let i = 0; i < count; i++) world.connect(client, '127.0.0.1', 8888);
+      world.runUntil(world.now);
+      while (world.heldSegments().some((h) => h.segment.flags === SYN)) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === SYN));
+    };
+    connectNow(n);
     const changes: Array<[number, number]> = [[0, world.stateCounts(server).SYN_RECEIVED ?? 0]];
     for (let t = 100 * MS; t <= 100 * SECOND; t += 100 * MS) {
       world.runUntil(t);
       // the network loses every SYN,ACK and SYN retransmission
       while (world.heldSegments().length > 0) world.dropHeld(0);
+      for (const [at, count] of waves) if (Math.round(at * SECOND) === t) connectNow(count);
       const left = world.stateCounts(server).SYN_RECEIVED ?? 0;
       if (left !== changes.at(-1)![1]) changes.push([t / SECOND, left]);
     }
@@ -140,6 +195,27 @@ describe('old half-open connections, when the SYN queue is more than half full o
     // 4 are not more than half: tcp_synack_retries (5) for each, 1 + 2 + 4 + 8 + 16 + 32 = 63 s
     expect(shedding(4, 8)).toEqual([
       [0, 4],
+      [63, 0],
+    ]);
+  });
+
+  it('young ones (before their first timeout) spare the old: 5 old and 4 young in a queue of 9 keep the old a retry longer', () => {
+    // at 7 s the 5 from 0 s time out a third time (retries 2). With the 4 that came at 6.9 s still
+    // young, 9 < 2·4 fails once: 4 retries, so they stay until 15 s (1+2+4+8). The 4 young, old
+    // from 7.9 s, are cut to 2 retries and go at 6.9 + 1 + 2 + 4 = 13.9 s. At 15 s the first old
+    // one to time out finds the queue more than half full (5·2 > 8) and goes; the other 4 then
+    // do not (4·2 = 8) and get all 5 retries (63 s)
+    expect(shedding(5, 8, [[6.9, 4]])).toEqual([
+      [0, 5],
+      [6.9, 9],
+      [13.9, 5],
+      [15, 4],
+      [63, 0],
+    ]);
+    // without the young wave: at 7 s the first finds 5 of max(8, 8), none young, and goes; the other 4 stay to 63 s
+    expect(shedding(5, 8)).toEqual([
+      [0, 5],
+      [7, 4],
       [63, 0],
     ]);
   });
