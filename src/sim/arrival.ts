@@ -77,6 +77,7 @@ export function deliver(k: Kernel, hostIndex: number, segment: Segment, segmentI
     }
   }
   if (k.tracer.on) k.tracer.record({ kind: 'deliver', at: k.now, segmentId, socket: sock.id }, conn);
+  if (unacceptableInSynSent(k, sock, segment)) return resetBadAck(k, sock, segment, conn);
   // keepalive counts idle time from the last segment received, and any ACK answers its probes (Linux tcp_ack: rcv_tstamp, icsk_probes_out)
   sock.lastReceived = k.now;
   if (segment.flags & ACK) sock.keepaliveProbes = 0;
@@ -113,6 +114,20 @@ export function deliver(k: Kernel, hostIndex: number, segment: Segment, segmentI
   if (owed && k.rfcState(owed) !== S.CLOSED) sendSegment(k, owed, owed.tcb.sndNxt, owed.tcb.rcvNxt, ACK, '', false);
   if (data.length > 0) wakeWaiter(k, sock);
   shrinkIfIdle(k, sock);
+}
+
+/**
+ * In SYN_SENT, an ACK that does not acknowledge our SYN (SEG.ACK ≠ ISS + 1), without RST: it
+ * belongs to another connection on the same ports — a TIME_WAIT answering our SYN with its own
+ * ACK, say (RFC 9293 §3.10.7.3, first check; Linux tcp_rcv_synsent_state_process, reset_and_undo).
+ */
+function unacceptableInSynSent(k: Kernel, sock: Socket, segment: Segment): boolean {
+  return k.rfcState(sock) === S.SYN_SENT && (segment.flags & (ACK | RST)) === ACK && segment.ack !== sock.tcb.sndNxt;
+}
+
+/** ... which is answered with <SEQ=SEG.ACK><CTL=RST> and discarded; the connection attempt goes on. */
+function resetBadAck(k: Kernel, sock: Socket, segment: Segment, conn: number): void {
+  put(k, sock.id, { src: segment.dst, dst: segment.src, seq: segment.ack, ack: 0, flags: RST, payload: '' }, conn, false);
 }
 
 /** No socket for the segment: answer with RST unless it is one (RFC 9293 §3.10.7.1). */
