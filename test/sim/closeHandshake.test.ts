@@ -72,6 +72,24 @@ describe('ESTABLISHED', () => {
     expect(timeWait - t0).toBe(DEL_ACK + 5 * MS + MS);
   });
 
+  it('shutdown() without close(): TIME_WAIT held by the fd, seen through it for exactly TIME_WAIT, then CLOSED; close() frees the fd', () => {
+    // the small TIME_WAIT form is for sockets nobody holds: one behind an fd must stay whole
+    const p = connectedPair();
+    expect(p.world.shutdown(p.client, p.clientFd)).toBe(0);
+    p.advance(DEL_ACK + 5 * MS);
+    p.world.close(p.server, p.serverFd);
+    p.advance(5 * MS);
+    expect(p.world.stateOf(p.client, p.clientFd)).toBe('TIME_WAIT');
+    const timeWait = p.history('client').find((h) => h.to === 'TIME_WAIT')!.at;
+    p.world.runUntil(timeWait + LINUX.timeWait - 1);
+    expect(p.world.stateOf(p.client, p.clientFd)).toBe('TIME_WAIT');
+    p.world.runUntil(timeWait + LINUX.timeWait);
+    expect(p.world.stateOf(p.client, p.clientFd)).toBe('CLOSED');
+    const before = p.world.fdsInUse(p.client);
+    expect(p.world.close(p.client, p.clientFd)).toBe(0);
+    expect(p.world.fdsInUse(p.client)).toBe(before - 1);
+  });
+
   it('normal close: the passive closer goes CLOSE_WAIT, LAST_ACK, CLOSED one round trip after its close', () => {
     const p = connectedPair();
     p.world.close(p.client, p.clientFd);
