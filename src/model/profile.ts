@@ -34,6 +34,14 @@ export interface Profile {
    */
   readonly synReopensTimeWait: boolean;
   /**
+   * After an ACK in SYN_SENT that is not for our SYN (answered with a RST), the SYN goes again
+   * two timer ticks later if it has not been retransmitted yet — "previous FIN/ACK or RST/ACK
+   * might be ignored" (Linux tcp_rcv_synsent_state_process: TCP_TIMEOUT_MIN, 8 ms at HZ 250;
+   * measured here: refused 8 ms after connect() when a TIME_WAIT with no listener answered).
+   * Otherwise the SYN's own timer runs on.
+   */
+  readonly synRetryAfterBadAck: boolean;
+  /**
    * The first resend of an unacknowledged FIN/data is a tail-loss probe one RTO after the send,
    * which does not count as a retransmission: the RTO backoff series starts after it (Linux
    * tcp_schedule_loss_probe, RFC 8985; measured on loopback: resends at ≈0.21, 0.42, 0.85, 1.7 s).
@@ -112,6 +120,7 @@ export const LINUX: Profile = {
   // a client port reused while the server's side of its last connection is in TIME_WAIT: the
   // new SYN takes over the 4-tuple (seen on loopback, where bind(0) picks ports at random)
   synReopensTimeWait: true,
+  synRetryAfterBadAck: true,
   // tcp_early_retrans = 3 on a default kernel: a tail-loss probe precedes the RTO series
   tailLossProbe: true,
   // TCP_ATO_MIN: the ACK of a FIN came 41–44 ms after it on loopback (measured with tshark)
@@ -153,6 +162,7 @@ export const RFC9293: Profile = {
   rstEndsTimeWait: true,
   // no timestamps in RFC 9293 alone: a SYN in TIME_WAIT gets an ACK
   synReopensTimeWait: false,
+  synRetryAfterBadAck: false,
   tailLossProbe: false,
   delAck: null,
   // a 16-bit window without scaling (RFC 7323 §2)

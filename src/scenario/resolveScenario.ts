@@ -173,6 +173,7 @@ class Resolver {
       ...(p.rstOnUnreadClose === undefined ? {} : { rstOnUnreadClose: p.rstOnUnreadClose }),
       ...(p.rstEndsTimeWait === undefined ? {} : { rstEndsTimeWait: p.rstEndsTimeWait }),
       ...(p.synReopensTimeWait === undefined ? {} : { synReopensTimeWait: p.synReopensTimeWait }),
+      ...(p.synRetryAfterBadAck === undefined ? {} : { synRetryAfterBadAck: p.synRetryAfterBadAck }),
       ...(p.tailLossProbe === undefined ? {} : { tailLossProbe: p.tailLossProbe }),
       ...(p.synLinearTimeouts === undefined ? {} : { synLinearTimeouts: p.synLinearTimeouts }),
       ...(p.rcvBuf === undefined ? {} : { rcvBuf: p.rcvBuf }),

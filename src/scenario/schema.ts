@@ -79,6 +79,10 @@ const profileObject = z
       .boolean(says('true or false'))
       .optional()
       .describe('A newer SYN that finds its connection in TIME_WAIT on a listening port ends TIME_WAIT and opens a new connection (linux true, rfc9293 false).'),
+    synRetryAfterBadAck: z
+      .boolean(says('true or false'))
+      .optional()
+      .describe('After an ACK in SYN_SENT that is not for its SYN, the SYN goes again two timer ticks later if not yet retransmitted (Linux TCP_TIMEOUT_MIN; linux true, rfc9293 false).'),
     tailLossProbe: z.boolean(says('true or false')).optional().describe('A tail-loss probe precedes the RTO series (tcp_early_retrans=3; linux true).'),
     delAck: z
       .union([duration, z.literal('never')], says(`${DURATION_PHRASE}, or never`))

@@ -14,7 +14,7 @@ import { UNTRACED_CAUSE, type Kernel } from './kernel.js';
 import { cookieConnection, isSynCookie, synAtListener } from './listeners.js';
 import { TimeWaitSocket, connectionKey, type Socket } from './socket.js';
 import { endForNewSyn, inflate, shrinkIfIdle, synReopens } from './timeWait.js';
-import { SLOT_DATA_RTO, armTimer, disarmTimer } from './timers.js';
+import { SLOT_DATA_RTO, SLOT_SYN_RTO, armTimer, disarmTimer } from './timers.js';
 import type { StateCause } from './trace.js';
 import { applyColumn, wakeWaiter } from './transitions.js';
 import { dropped, freeSpace, put, sendSegment, transmit } from './wire.js';
@@ -125,9 +125,13 @@ function unacceptableInSynSent(k: Kernel, sock: Socket, segment: Segment): boole
   return k.rfcState(sock) === S.SYN_SENT && (segment.flags & (ACK | RST)) === ACK && segment.ack !== sock.tcb.sndNxt;
 }
 
-/** ... which is answered with <SEQ=SEG.ACK><CTL=RST> and discarded; the connection attempt goes on. */
+/**
+ * ... which is answered with <SEQ=SEG.ACK><CTL=RST> and discarded; the connection attempt goes
+ * on, and on linux a SYN not yet retransmitted goes again two ticks later (TCP_TIMEOUT_MIN).
+ */
 function resetBadAck(k: Kernel, sock: Socket, segment: Segment, conn: number): void {
   put(k, sock.id, { src: segment.dst, dst: segment.src, seq: segment.ack, ack: 0, flags: RST, payload: '' }, conn, false);
+  if (k.profile.synRetryAfterBadAck && sock.retries === 0) armTimer(k, sock, SLOT_SYN_RTO, (2 * 1_000_000) / (k.profile.hz ?? 250));
 }
 
 /** No socket for the segment: answer with RST unless it is one (RFC 9293 §3.10.7.1). */
