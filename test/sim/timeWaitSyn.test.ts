@@ -16,23 +16,47 @@ import { LINUX_EXACT, MS, SECOND } from './pair.js';
 
 const PORT = 40001;
 
-/** The server closes first (its side ends in TIME_WAIT), then a second connection from the same client port after `gap`. */
-function reuseAfterServerClose(profile: Profile, gap: number) {
-  const world = new World({ profile, seed: 5, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, ephemeralPortFor: () => PORT });
+/** A server listening on 127.0.0.1:8888 and a client on the same host, 1 ms apart; every client connection on PORT when `samePort`. */
+function serverAndClient(profile: Profile, seed: number, options: { manual?: boolean; samePort?: boolean } = {}) {
+  const world = new World({
+    profile,
+    seed,
+    network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 },
+    trace: true,
+    manualNetwork: options.manual ?? false,
+    ...(options.samePort === true ? { ephemeralPortFor: () => PORT } : {}),
+  });
   const host = world.addHost('localhost', '127.0.0.1');
   const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
   const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
   const listenFd = world.listen(server, 8888, 8) as number;
+  return { world, server, client, listenFd };
+}
+
+/**
+ * One connection on PORT whose server side ends in TIME_WAIT at 30 ms: the server closes first
+ * (or only shuts down, keeping the fd; or also closes its listener), then the client closes.
+ */
+function serverInTimeWait(profile: Profile, how: 'close' | 'shutdown' | 'close-listener') {
+  const { world, server, client, listenFd } = serverAndClient(profile, 5, { samePort: true });
   const first = world.connect(client, '127.0.0.1', 8888) as number;
   world.runUntil(10 * MS);
   const accepted = world.accept(server, listenFd) as number;
-  world.close(server, accepted);
+  if (how === 'shutdown') world.shutdown(server, accepted);
+  else world.close(server, accepted);
+  if (how === 'close-listener') world.close(server, listenFd);
   world.runUntil(20 * MS);
   world.close(client, first);
   world.runUntil(30 * MS);
   const serverSide = () => world.sockets().filter((s) => s.role === 'server' && s.remote.port === PORT);
   expect(serverSide().map((s) => s.state)).toEqual(['TIME_WAIT']);
   expect(world.stateOf(client, first)).toBe('CLOSED');
+  return { world, server, client, listenFd, accepted, serverSide };
+}
+
+/** The server closes first (its side ends in TIME_WAIT), then a second connection from the same client port after `gap`. */
+function reuseAfterServerClose(profile: Profile, gap: number) {
+  const { world, server, client, listenFd, serverSide } = serverInTimeWait(profile, 'close');
   world.runUntil(world.now + gap);
   const second = world.connect(client, '127.0.0.1', 8888) as number;
   const t = world.now;
@@ -74,11 +98,7 @@ describe('a SYN that finds its connection in TIME_WAIT', () => {
    * was beyond the old connection's RCV.NXT.
    */
   function synAfterFin(seed: number, gap: number) {
-    const world = new World({ profile: LINUX_EXACT, seed, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, manualNetwork: true, ephemeralPortFor: () => PORT });
-    const host = world.addHost('localhost', '127.0.0.1');
-    const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
-    const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
-    const listenFd = world.listen(server, 8888, 8) as number;
+    const { world, server, client, listenFd } = serverAndClient(LINUX_EXACT, seed, { manual: true, samePort: true });
     const deliverAll = (): void => {
       for (let i = 0; i < 20 && world.heldSegments().length > 0; i++) {
         world.deliverHeld(0);
@@ -124,18 +144,7 @@ describe('a SYN that finds its connection in TIME_WAIT', () => {
   });
 
   it('linux: a TIME_WAIT whose program still holds the fd (shutdown, no close) gives way too; the fd then reads CLOSED', () => {
-    const world = new World({ profile: LINUX_EXACT, seed: 5, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, ephemeralPortFor: () => PORT });
-    const host = world.addHost('localhost', '127.0.0.1');
-    const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
-    const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
-    const listenFd = world.listen(server, 8888, 8) as number;
-    const first = world.connect(client, '127.0.0.1', 8888) as number;
-    world.runUntil(10 * MS);
-    const held = world.accept(server, listenFd) as number;
-    world.shutdown(server, held);
-    world.runUntil(20 * MS);
-    world.close(client, first);
-    world.runUntil(30 * MS);
+    const { world, server, client, listenFd, accepted: held } = serverInTimeWait(LINUX_EXACT, 'shutdown');
     expect(world.stateOf(server, held)).toBe('TIME_WAIT');
     world.connect(client, '127.0.0.1', 8888);
     world.runUntil(40 * MS);
@@ -146,11 +155,7 @@ describe('a SYN that finds its connection in TIME_WAIT', () => {
   });
 
   it('only TIME_WAIT gives way: a duplicate SYN that reaches the established server socket changes nothing', () => {
-    const world = new World({ profile: LINUX_EXACT, seed: 5, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, manualNetwork: true });
-    const host = world.addHost('localhost', '127.0.0.1');
-    const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
-    const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
-    const listenFd = world.listen(server, 8888, 8) as number;
+    const { world, server, client, listenFd } = serverAndClient(LINUX_EXACT, 5, { manual: true });
     world.connect(client, '127.0.0.1', 8888);
     world.runUntil(0);
     world.duplicateHeld(0); // the SYN arrives, and a copy stays in flight
@@ -168,20 +173,7 @@ describe('a SYN that finds its connection in TIME_WAIT', () => {
 
   it('with no listener on the port, TIME_WAIT answers the SYN with an ACK: the client resets it, sends the SYN again 8 ms later and is refused', () => {
     // measured on this kernel (Python, loopback): connect() refused 8 ms after it was called
-    const world = new World({ profile: LINUX_EXACT, seed: 5, network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 }, trace: true, ephemeralPortFor: () => PORT });
-    const host = world.addHost('localhost', '127.0.0.1');
-    const server = world.addProcess({ name: 'server', host, nofile: 64, baselineFds: 3 });
-    const client = world.addProcess({ name: 'client', host, nofile: 64, baselineFds: 3 });
-    const listenFd = world.listen(server, 8888, 8) as number;
-    const first = world.connect(client, '127.0.0.1', 8888) as number;
-    world.runUntil(10 * MS);
-    world.close(server, world.accept(server, listenFd) as number);
-    world.close(server, listenFd);
-    world.runUntil(20 * MS);
-    world.close(client, first);
-    world.runUntil(30 * MS);
-    const serverSide = () => world.sockets().filter((s) => s.role === 'server' && s.remote.port === PORT).map((s) => s.state);
-    expect(serverSide()).toEqual(['TIME_WAIT']);
+    const { world, client, serverSide } = serverInTimeWait(LINUX_EXACT, 'close-listener');
     const second = world.connect(client, '127.0.0.1', 8888) as number;
     // SYN at 30 ms, TIME_WAIT's ACK at 32 ms: unacceptable in SYN_SENT, so a RST, which ends
     // TIME_WAIT (tcp_rfc1337 = 0), and the SYN again at 32 + 8 ms (TCP_TIMEOUT_MIN, 2 ticks at HZ 250)
