@@ -34,6 +34,24 @@ describe('regressions found by the properties', () => {
     });
   });
 
+  // libuv law, seed -1623650817 (a loaded npm test run): 18 clients at once against nofile 16, backlog 1. The
+  // last two connections arrive at 3.26 ms, already in CLOSE_WAIT (14), and the trick closes them at 3.28 ms,
+  // after the server's wake-up and accept (12). Not a model bug: "settled" is now the last arrival or the
+  // last trick close, whichever is later.
+  it('libuv server: connections that arrive last at a full table are trick-closed a wake-up later', () => {
+    neverClosingLibuvLaw({
+      seed: 1,
+      nofile: 16,
+      baselineFds: 3,
+      acceptPolicy: 'libuv',
+      backlog: 1,
+      acceptRetry: null,
+      server: { kind: 'never-closes' },
+      clients: [{ connections: 18, start: 0, ramp: 0, hold: 0 }],
+      until: 0,
+    });
+  });
+
   // closing-server law, seed -1246462622: nofile 16 with 11 fds at baseline
   // leaves 5 slots; 125 clients and a server that holds each connection 18.8 s take ~470 s, far past the
   // single-connection bound. Not a model bug: the law's bound now grows by one hold per table-full when EMFILE hit.

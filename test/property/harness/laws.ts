@@ -86,10 +86,14 @@ export function neverClosingLibuvLaw(law: LawScenario): void {
   expect(sockets.filter((s) => s.fd < 0)).toEqual([]);
   expect(world.stateCounts(server).CLOSE_WAIT ?? 0).toBe(accepted);
   expect(world.fdsInUse(server)).toBe(law.baselineFds + 1 + accepted);
-  // once the clients have closed and no connection arrives any more, CLOSE_WAIT never decreases. The last
-  // arrival comes from the trace: a client whose handshake ACK was dropped (accept queue full) believes it
-  // is connected and closes at once, and the server sees that connection, already in CLOSE_WAIT, seconds later
-  const settled = lastArrival(run);
+  // once the clients have closed, no connection arrives any more and the server has dealt with the
+  // last ones, CLOSE_WAIT never decreases. The last arrival comes from the trace: a client whose
+  // handshake ACK was dropped (accept queue full) believes it is connected and closes at once, and
+  // the server sees that connection, already in CLOSE_WAIT, seconds later; a connection that
+  // arrives at a full table is closed by the trick a wake-up and an accept later, taking its
+  // CLOSE_WAIT with it (fast-check found 18 clients at once against nofile 16, backlog 1: the last
+  // two arrived at 3.26 ms and were closed at 3.28 ms)
+  const settled = Math.max(lastArrival(run), ...trickCloses.map((c) => c.at));
   const after = run.closeWaitChanges.filter(([t]) => t > settled);
   for (let i = 1; i < after.length; i++) expect(after[i]![1]).toBeGreaterThan(after[i - 1]![1]);
 }
