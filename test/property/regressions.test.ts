@@ -15,41 +15,34 @@ import { runModelCase } from './harness/modelCase.js';
 import { closingServerLaw, neverClosingLibuvLaw } from './harness/laws.js';
 
 describe('regressions found by the properties', () => {
+  /** A never-closing libuv server at nofile 16 (3 at baseline), backlog 1, and `clients` connecting at once and closing. */
+  const libuvBurst = (clients: number) => ({
+    seed: 1,
+    nofile: 16,
+    baselineFds: 3,
+    acceptPolicy: 'libuv' as const,
+    backlog: 1,
+    acceptRetry: null,
+    server: { kind: 'never-closes' as const },
+    clients: [{ connections: clients, start: 0, ramp: 0, hold: 0 }],
+    until: 0,
+  });
+
   // libuv law, seed -1924329852 path "83:0:0:0:0:0:0:1:0:1:0:0:0:0:1:1:1:0:1:2:1:1": with backlog 1 the server
   // drops the 13th client's handshake ACK (accept queue full); the client believes it is connected, writes
   // and closes at 2 ms; the server's SYN,ACK retries bring the connection in at 6.2 s already in CLOSE_WAIT
   // (13), and the EMFILE trick closes it in the same instant (12). Not a model bug — Linux does this — but the
   // law's "once the clients have closed" must mean "once the last connection has arrived", read off the trace.
   it('libuv server: a late client whose SYN was dropped is trick-closed after reaching CLOSE_WAIT', () => {
-    neverClosingLibuvLaw({
-      seed: 1,
-      nofile: 16,
-      baselineFds: 3,
-      acceptPolicy: 'libuv',
-      backlog: 1,
-      acceptRetry: null,
-      server: { kind: 'never-closes' },
-      clients: [{ connections: 13, start: 0, ramp: 0, hold: 0 }],
-      until: 0,
-    });
+    neverClosingLibuvLaw(libuvBurst(13));
   });
 
-  // libuv law, seed -1623650817 (a loaded npm test run): 18 clients at once against nofile 16, backlog 1. The
-  // last two connections arrive at 3.26 ms, already in CLOSE_WAIT (14), and the trick closes them at 3.28 ms,
-  // after the server's wake-up and accept (12). Not a model bug: "settled" is now the last arrival or the
-  // last trick close, whichever is later.
+  // libuv law, seed -1623650817 (a loaded npm test run): 18 clients at once. The last two connections arrive
+  // at 3.26 ms, already in CLOSE_WAIT (14), and the trick closes them at 3.28 ms, after the server's wake-up
+  // and accept (12). Not a model bug: "settled" is now the last arrival or the last trick close, whichever
+  // is later.
   it('libuv server: connections that arrive last at a full table are trick-closed a wake-up later', () => {
-    neverClosingLibuvLaw({
-      seed: 1,
-      nofile: 16,
-      baselineFds: 3,
-      acceptPolicy: 'libuv',
-      backlog: 1,
-      acceptRetry: null,
-      server: { kind: 'never-closes' },
-      clients: [{ connections: 18, start: 0, ramp: 0, hold: 0 }],
-      until: 0,
-    });
+    neverClosingLibuvLaw(libuvBurst(18));
   });
 
   // closing-server law, seed -1246462622: nofile 16 with 11 fds at baseline
