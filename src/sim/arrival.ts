@@ -12,7 +12,7 @@ import { hasOutstanding, outstanding } from '../model/tcb.js';
 import { RECEIVE_LANE, type DeliverItem } from './agenda.js';
 import { UNTRACED_CAUSE, type Kernel } from './kernel.js';
 import { cookieConnection, isSynCookie, synAtListener } from './listeners.js';
-import { TimeWaitSocket, connectionKey, type Socket } from './socket.js';
+import { connectionKey, type Socket } from './socket.js';
 import { endForNewSyn, inflate, shrinkIfIdle, synReopens } from './timeWait.js';
 import { SLOT_DATA_RTO, SLOT_SYN_RTO, armTimer, disarmTimer } from './timers.js';
 import type { StateCause } from './trace.js';
@@ -50,7 +50,7 @@ export function deliver(k: Kernel, hostIndex: number, segment: Segment, segmentI
     endForNewSyn(k, found, k.tracer.on ? { by: 'segment', segmentId } : UNTRACED_CAUSE);
     found = undefined;
   }
-  let sock = found instanceof TimeWaitSocket ? inflate(k, found) : found;
+  let sock = typeof found === 'number' ? inflate(k, found) : found;
   if (!sock) {
     const listener = host.listeners.get(segment.dst.port);
     const flags = segment.flags;
@@ -95,7 +95,7 @@ export function deliver(k: Kernel, hostIndex: number, segment: Segment, segmentI
   }
   if (arrival.advanced) {
     sock.retries = 0;
-    if (sock.dataRtoTimer !== null) {
+    if (sock.dataRtoTimer !== 0) {
       disarmTimer(sock, SLOT_DATA_RTO);
       if (hasOutstanding(sock.tcb)) armTimer(k, sock, SLOT_DATA_RTO);
     }

@@ -12,8 +12,8 @@ import { TCP_STATES } from '../model/states.js';
 import { hasOutstanding, outstanding } from '../model/tcb.js';
 import { tableCoverage } from './coverage.js';
 import type { Kernel } from './kernel.js';
-import type { TimerItem, WheelBucket } from './agenda.js';
-import { TIMER_SLOTS, TimeWaitSocket, connectionKey, type Socket } from './socket.js';
+import type { WheelBucket } from './agenda.js';
+import { TIMER_SLOTS, connectionKey, timerOf, type Socket } from './socket.js';
 import { inflate, shrinkIfIdle } from './timeWait.js';
 import { SLOT_DATA_RTO, SLOT_FIN_RTO, SLOT_KEEPALIVE, SLOT_SYN_RTO, SLOT_TWO_MSL, armTimer, disarmTimer } from './timers.js';
 import type { StateCause } from './trace.js';
@@ -24,23 +24,26 @@ const S = Object.fromEntries(TCP_STATES.map((s, i) => [s, i])) as Record<(typeof
 /** The machine event of each machine timer's expiry, by slot. */
 const TIMEOUT_EVENT: readonly EndpointEvent[] = TIMERS.map((t) => `TIMEOUT_${t}` as const);
 
-/** A timer's expiry, unless it was stopped or restarted since it was queued. */
-export function fire(k: Kernel, item: TimerItem): void {
-  const owner = item.owner;
-  if (owner instanceof TimeWaitSocket) expireTimeWait(k, owner);
-  else if (owner !== null) {
-    expire(k, owner, item.slot);
-    shrinkIfIdle(k, owner);
+/** Timer `slot` of socket `id`, started with number `seq`, is due: it fires unless it was stopped or restarted since. */
+export function fire(k: Kernel, id: number, slot: number, seq: number): void {
+  const owner = k.byId[id];
+  if (owner === undefined) return;
+  if (typeof owner === 'number') {
+    if (slot === SLOT_TWO_MSL && k.timeWait.twoMsl[owner] === seq) expireTimeWait(k, owner);
+    return;
   }
+  if (timerOf(owner, slot) !== seq) return;
+  expire(k, owner, slot);
+  shrinkIfIdle(k, owner);
 }
 
 /** A timer-wheel bucket's instant came: its timers fire newest first, as the kernel runs a bucket. */
 export function fireBucket(k: Kernel, bucket: WheelBucket): void {
   const host = k.hosts[bucket.host]!;
-  host.buckets.delete(bucket.at);
+  if (host.buckets.get(bucket.at) === bucket) host.buckets.delete(bucket.at);
   if (host.lastBucket === bucket) host.lastBucket = null;
-  const timers = bucket.timers;
-  for (let i = timers.length - 1; i >= 0; i--) fire(k, timers[i]!);
+  const entries = bucket.entries;
+  for (let i = entries.length - 3; i >= 0; i -= 3) fire(k, entries[i]!, entries[i + 1]!, entries[i + 2]!);
 }
 
 /** Timer `slot` of `sock` expired. */
@@ -122,27 +125,38 @@ function keepaliveExpired(k: Kernel, sock: Socket, cause: StateCause): void {
 }
 
 /**
- * 2MSL expired on a small TIME_WAIT socket: expire() and apply() for the one case the table has
- * (TIMEOUT_twoMsl → CLOSED, no action), in their order; anything else runs on the full socket.
+ * 2MSL expired on a TIME_WAIT socket in small form (row `row` of the TIME_WAIT table): expire()
+ * and apply() for the one case the table has (TIMEOUT_twoMsl → CLOSED, no action), in their
+ * order; anything else runs on the full socket.
  */
-export function expireTimeWait(k: Kernel, small: TimeWaitSocket): void {
+export function expireTimeWait(k: Kernel, row: number): void {
   const table = k.table;
-  const cell = small.leaf * EVENT_COUNT + EVENT_INDEX.TIMEOUT_twoMsl;
+  const tw = k.timeWait;
+  const leaf = tw.leaf[row]!;
+  const cell = leaf * EVENT_COUNT + EVENT_INDEX.TIMEOUT_twoMsl;
   const to = table.next[cell]!;
   if (tableCoverage.cells !== null || table.handled[cell] === 0 || (table.effects[cell]! & ~CANCEL_MASK) !== 0 || table.rfcStateOf[to] !== S.CLOSED) {
-    const sock = inflate(k, small);
+    const sock = inflate(k, row);
     expire(k, sock, SLOT_TWO_MSL);
     shrinkIfIdle(k, sock);
     return;
   }
-  small.twoMslTimer = null;
+  const id = tw.id[row]!;
+  const conn = tw.conn[row]!;
+  const host = tw.host[row]!;
+  const process = tw.process[row]!;
+  const localPort = tw.localPort[row]!;
+  const remote = tw.remote[row]!;
+  const role = tw.role(row);
+  tw.remove(row);
+  k.byId[id] = undefined;
   k.expiries[SLOT_TWO_MSL]!++;
-  const traced = k.tracer.wants(small.conn);
-  if (traced) k.tracer.record({ kind: 'timer', at: k.now, socket: small.id, timer: 'twoMsl' }, small.conn);
-  const from = table.rfcStateOf[small.leaf]!;
-  k.tally.leave(small.process, from);
+  const traced = k.tracer.wants(conn);
+  if (traced) k.tracer.record({ kind: 'timer', at: k.now, socket: id, timer: 'twoMsl' }, conn);
+  const from = table.rfcStateOf[leaf]!;
+  k.tally.leave(process, from);
   // CLOSED with no fd: counted and forgotten at once (changed(), then release() and forget())
-  if (traced) k.tracer.record({ kind: 'state', at: k.now, socket: small.id, from: TCP_STATES[from]!, to: 'CLOSED', cause: { by: 'timer', timer: 'twoMsl' } }, small.conn);
-  k.hosts[small.host]!.sockets.delete(connectionKey(small.localPort, small.remote));
-  if (small.role === 'client') k.ports.give(small.host, small.remote, small.localPort);
+  if (traced) k.tracer.record({ kind: 'state', at: k.now, socket: id, from: TCP_STATES[from]!, to: 'CLOSED', cause: { by: 'timer', timer: 'twoMsl' } }, conn);
+  k.hosts[host]!.sockets.delete(connectionKey(localPort, remote));
+  if (role === 'client') k.ports.give(host, remote, localPort);
 }

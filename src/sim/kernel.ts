@@ -17,8 +17,9 @@ import { EventQueue } from './eventQueue.js';
 import type { FdTable } from './fdTable.js';
 import { LOOPBACK, Network } from './network.js';
 import { createPrng, type Prng } from './prng.js';
-import { Socket, TIMER_SLOTS, type OpenFile, type TimeWaitSocket } from './socket.js';
+import { Socket, TIMER_SLOTS, type OpenFile } from './socket.js';
 import { Tally } from './tally.js';
+import { TimeWaitTable } from './timeWaitTable.js';
 import type { AppCall, StateCause } from './trace.js';
 import { Tracer, type TraceChoice } from './tracer.js';
 
@@ -55,8 +56,8 @@ export interface HeldSegment {
 export interface HostState {
   readonly name: string;
   readonly address: string;
-  /** Connections by demux key; TIME_WAIT sockets nobody holds are in their small form. */
-  readonly sockets: Map<number, Socket | TimeWaitSocket>;
+  /** Connections by demux key; a TIME_WAIT socket nobody holds is its row of the TIME_WAIT table. */
+  readonly sockets: Map<number, Socket | number>;
   readonly listeners: Map<number, Socket>;
   /** Until when its kernel is busy receiving segments (profile rxCost). */
   busyUntil: number;
@@ -91,6 +92,15 @@ export class Kernel {
   readonly hostByAddress = new Map<string, number>();
   readonly processes: ProcessState[] = [];
   readonly tally = new Tally();
+  /**
+   * Every socket the kernels still know, by id: the Socket, or its row of the TIME_WAIT table in
+   * small form; undefined once forgotten. A timer's expiry finds its socket here (agenda.ts).
+   */
+  readonly byId: (Socket | number | undefined)[] = [];
+  /** The number the last timer was started with (0: none yet). */
+  timerSeq = 0;
+  /** TIME_WAIT sockets nobody holds, in small form. */
+  readonly timeWait = new TimeWaitTable();
   readonly tracer: Tracer;
   nextSocketId = 0;
   nextSegmentId = 0;
@@ -153,6 +163,7 @@ export class Kernel {
   /** A new socket, CLOSED, attributed to `process` and counted; its identity goes into the trace. */
   newSocket(host: number, process: number, local: Endpoint, remote: Endpoint, conn: number, role: Socket['role']): Socket {
     const sock = new Socket(this.nextSocketId++, host, process, local, remote, conn, role, this.prng.uint32());
+    this.byId[sock.id] = sock;
     this.tally.enter(process, this.rfcState(sock));
     if (this.tracer.on) this.tracer.socket({ id: sock.id, host: this.hosts[host]!.name, process: this.processes[process]!.name, local, remote, conn, role });
     return sock;

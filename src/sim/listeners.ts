@@ -83,6 +83,7 @@ export function isSynCookie(k: Kernel, listener: Socket, segment: Segment): bool
 export function cookieConnection(k: Kernel, hostIndex: number, listener: Socket, segment: Segment, segmentId: number, conn: number): Socket {
   const iss = seqAdd(segment.ack, -1);
   const sock = new Socket(k.nextSocketId++, hostIndex, listener.process, segment.dst, segment.src, conn, 'server', iss);
+  k.byId[sock.id] = sock;
   if (k.tracer.on) {
     k.tracer.socket({ id: sock.id, host: k.hosts[hostIndex]!.name, process: k.processes[listener.process]!.name, local: segment.dst, remote: segment.src, conn, role: 'server' });
   }

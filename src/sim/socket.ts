@@ -14,15 +14,6 @@ export const TIMER_SLOTS = [...TIMERS, 'dataRto', 'keepalive'] as const;
 /** One of the engine's timer slots. */
 export type TimerSlot = (typeof TIMER_SLOTS)[number];
 
-/**
- * A timer's queued expiry. It is live while `owner` points at its socket; stopping, restarting or
- * expiring the timer detaches it (`owner = null`), so a stale entry still waiting in the agenda
- * neither fires nor keeps its socket alive.
- */
-export interface TimerLink {
-  owner: object | null;
-}
-
 /** SO_KEEPALIVE with its TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT, in microseconds and probes. */
 export interface KeepaliveOptions {
   readonly idle: number;
@@ -50,14 +41,18 @@ export class Socket {
   errorReported = false;
   /** fd in the owning process, or -1 (not accepted yet, or closed: orphaned). */
   fd = -1;
-  /** The live expiry of each timer slot (TIMER_SLOTS order), null while the timer is stopped. */
-  synRtoTimer: TimerLink | null = null;
-  finRtoTimer: TimerLink | null = null;
-  twoMslTimer: TimerLink | null = null;
-  finWait2Timer: TimerLink | null = null;
-  delAckTimer: TimerLink | null = null;
-  dataRtoTimer: TimerLink | null = null;
-  keepaliveTimer: TimerLink | null = null;
+  /**
+   * The live expiry of each timer slot (TIMER_SLOTS order): the number it was started with
+   * (timers.ts), 0 while the timer is stopped. An expiry in the agenda whose number is no longer
+   * its slot's is stale and does not fire.
+   */
+  synRtoTimer = 0;
+  finRtoTimer = 0;
+  twoMslTimer = 0;
+  finWait2Timer = 0;
+  delAckTimer = 0;
+  dataRtoTimer = 0;
+  keepaliveTimer = 0;
   /** SO_KEEPALIVE, set by the program; null when off. */
   keepalive: KeepaliveOptions | null = null;
   /** When the last segment arrived (keepalive counts idle time from it: Linux rcv_tstamp). */
@@ -101,8 +96,8 @@ export class Socket {
   }
 }
 
-/** The live expiry of timer `slot` on `sock`, or null (cases in TIMER_SLOTS order, checked by test/sim/timerSlots.test.ts). */
-export function timerOf(sock: Socket, slot: number): TimerLink | null {
+/** The live expiry of timer `slot` on `sock`, or 0 (cases in TIMER_SLOTS order, checked by test/sim/timerSlots.test.ts). */
+export function timerOf(sock: Socket, slot: number): number {
   switch (slot) {
     case 0:
       return sock.synRtoTimer;
@@ -122,7 +117,7 @@ export function timerOf(sock: Socket, slot: number): TimerLink | null {
 }
 
 /** Sets the live expiry of timer `slot` on `sock`. */
-export function setTimerOf(sock: Socket, slot: number, link: TimerLink | null): void {
+export function setTimerOf(sock: Socket, slot: number, link: number): void {
   switch (slot) {
     case 0:
       sock.synRtoTimer = link;
@@ -144,42 +139,6 @@ export function setTimerOf(sock: Socket, slot: number, link: TimerLink | null): 
       break;
     default:
       sock.keepaliveTimer = link;
-  }
-}
-
-/**
- * A TIME_WAIT socket that no program holds, in the small form Linux gives it
- * (inet_timewait_sock): only what TIME_WAIT needs — identity for counts and the trace, the
- * 4-tuple, SND.NXT and RCV.NXT, and the 2MSL timer. The full Socket (TCB, buffers, endpoint
- * objects, other timers) is dropped. Every other TCB field of a socket in TIME_WAIT follows from
- * these (everything sent is acknowledged, our FIN is at SND.NXT − 1, the peer's FIN was
- * received), so the World rebuilds the full socket when a segment arrives; the 2MSL expiry runs
- * on this form through the same table cell.
- */
-export class TimeWaitSocket {
-  /** The live 2MSL expiry, or null. */
-  twoMslTimer: TimerLink | null = null;
-  /** SND.NXT and RCV.NXT as int32 (`| 0`), so they are small integers, not boxed numbers. */
-  readonly sndNxt: number;
-  readonly rcvNxt: number;
-  /** When the last segment from the peer arrived (µs): a SYN's timestamp is newer a millisecond on. */
-  lastReceived = 0;
-
-  constructor(
-    readonly id: number,
-    readonly host: number,
-    readonly process: number,
-    /** Row of the compiled table (the TIME_WAIT leaf). */
-    readonly leaf: number,
-    readonly localPort: number,
-    readonly remote: Endpoint,
-    readonly conn: number,
-    readonly role: Socket['role'],
-    sndNxt: number,
-    rcvNxt: number,
-  ) {
-    this.sndNxt = sndNxt | 0;
-    this.rcvNxt = rcvNxt | 0;
   }
 }
 

@@ -142,7 +142,7 @@ export function write(k: Kernel, process: number, fd: number, data: string): num
       const end = Math.min(at + mss, data.length);
       emit(k, sock, end === data.length ? PSH | ACK : ACK, at === 0 && end === data.length ? data : data.slice(at, end));
     }
-    if (sock.dataRtoTimer === null) armTimer(k, sock, SLOT_DATA_RTO);
+    if (sock.dataRtoTimer === 0) armTimer(k, sock, SLOT_DATA_RTO);
   }
   return data.length;
 }

@@ -1,14 +1,15 @@
 /**
- * TIME_WAIT in small form: a socket in TIME_WAIT that nobody holds gives way to a
- * TimeWaitSocket in its host's table (as Linux's inet_timewait_sock), and the full socket comes
- * back when a segment arrives or an expiry needs more than a state change.
+ * TIME_WAIT in small form: a socket in TIME_WAIT that nobody holds gives way to a row of the
+ * TIME_WAIT table (timeWaitTable.ts; as Linux's inet_timewait_sock), whose number its host's
+ * socket table holds, and the full socket comes back when a segment arrives or an expiry needs
+ * more than a state change.
  */
 import { EVENT_INDEX } from '../model/compileTable.js';
 import { ACK, RST, SYN, type Segment } from '../model/segment.js';
 import { seqAdd, seqLt } from '../model/seq.js';
 import { TCP_STATES } from '../model/states.js';
 import type { Kernel } from './kernel.js';
-import { Socket, TimeWaitSocket, connectionKey } from './socket.js';
+import { Socket, connectionKey } from './socket.js';
 import type { StateCause } from './trace.js';
 import { applyColumn } from './transitions.js';
 
@@ -21,45 +22,40 @@ const TIME_WAIT = TCP_STATES.indexOf('TIME_WAIT');
 export function shrinkIfIdle(k: Kernel, sock: Socket): void {
   if (k.table.rfcStateOf[sock.leaf] !== TIME_WAIT) return;
   if (sock.fd >= 0 || sock.listener !== null || sock.acceptQueue !== null || sock.waiter !== null || sock.rcvBuf !== '' || sock.retries !== 0) return;
-  if (sock.synRtoTimer !== null || sock.finRtoTimer !== null || sock.finWait2Timer !== null || sock.dataRtoTimer !== null) return;
+  if (sock.synRtoTimer !== 0 || sock.finRtoTimer !== 0 || sock.finWait2Timer !== 0 || sock.dataRtoTimer !== 0) return;
   const tcb = sock.tcb;
   if (tcb.unacked !== null || !tcb.synced || !tcb.finReceived || tcb.sndUna !== tcb.sndNxt || tcb.finSeq !== seqAdd(tcb.sndNxt, -1)) return;
   const host = k.hosts[sock.host]!;
   const key = connectionKey(sock.local.port, sock.remote);
   if (host.sockets.get(key) !== sock) return;
-  const small = new TimeWaitSocket(sock.id, sock.host, sock.process, sock.leaf, sock.local.port, sock.remote, sock.conn, sock.role, tcb.sndNxt, tcb.rcvNxt);
-  small.lastReceived = sock.lastReceived;
-  const timer = sock.twoMslTimer;
-  if (timer !== null) {
-    timer.owner = small;
-    small.twoMslTimer = timer;
-    sock.twoMslTimer = null;
-  }
-  host.sockets.set(key, small);
+  const row = k.timeWait.add(sock);
+  host.sockets.set(key, row);
+  k.byId[sock.id] = row;
 }
 
-/** The full socket again, in the small one's place (a segment arrived, or an expiry needs more than a state change). */
-export function inflate(k: Kernel, small: TimeWaitSocket): Socket {
-  const host = k.hosts[small.host]!;
-  const sndNxt = small.sndNxt >>> 0;
-  const sock = new Socket(small.id, small.host, small.process, { addr: host.address, port: small.localPort }, small.remote, small.conn, small.role, sndNxt);
-  sock.leaf = small.leaf;
+/** The full socket again, in row `row`'s place (a segment arrived, or an expiry needs more than a state change). */
+export function inflate(k: Kernel, row: number): Socket {
+  const table = k.timeWait;
+  const hostIndex = table.host[row]!;
+  const host = k.hosts[hostIndex]!;
+  const sndNxt = table.sndNxt[row]!;
+  const localPort = table.localPort[row]!;
+  const remote = table.remote[row]!;
+  const sock = new Socket(table.id[row]!, hostIndex, table.process[row]!, { addr: host.address, port: localPort }, remote, table.conn[row]!, table.role(row), sndNxt);
+  sock.leaf = table.leaf[row]!;
   sock.eof = true;
-  sock.lastReceived = small.lastReceived;
+  sock.lastReceived = table.lastReceived[row]!;
   const tcb = sock.tcb;
   tcb.sndUna = sndNxt;
   tcb.sndNxt = sndNxt;
   tcb.finSeq = seqAdd(sndNxt, -1);
-  tcb.rcvNxt = small.rcvNxt >>> 0;
+  tcb.rcvNxt = table.rcvNxt[row]!;
   tcb.synced = true;
   tcb.finReceived = true;
-  const timer = small.twoMslTimer;
-  if (timer !== null) {
-    timer.owner = sock;
-    sock.twoMslTimer = timer;
-    small.twoMslTimer = null;
-  }
-  host.sockets.set(connectionKey(small.localPort, small.remote), sock);
+  sock.twoMslTimer = table.twoMsl[row]!;
+  table.remove(row);
+  host.sockets.set(connectionKey(localPort, remote), sock);
+  k.byId[sock.id] = sock;
   return sock;
 }
 
@@ -71,20 +67,21 @@ const TIMESTAMP_TICK = 1000;
  * to a port a listener has, newer than the old connection: beyond RCV.NXT, or a timestamp tick
  * after its last segment (Linux tcp_timewait_state_process → TCP_TW_SYN, with timestamps on).
  */
-export function synReopens(k: Kernel, hostIndex: number, found: Socket | TimeWaitSocket, segment: Segment): boolean {
+export function synReopens(k: Kernel, hostIndex: number, found: Socket | number, segment: Segment): boolean {
   if (!k.profile.synReopensTimeWait || (segment.flags & (SYN | ACK | RST)) !== SYN) return false;
-  const small = found instanceof TimeWaitSocket;
+  const small = typeof found === 'number';
   if (!small && k.table.rfcStateOf[found.leaf] !== TIME_WAIT) return false;
   if (!k.hosts[hostIndex]!.listeners.has(segment.dst.port)) return false;
-  const rcvNxt = small ? found.rcvNxt >>> 0 : found.tcb.rcvNxt;
-  return seqLt(rcvNxt, segment.seq) || k.now - found.lastReceived >= TIMESTAMP_TICK;
+  const rcvNxt = small ? k.timeWait.rcvNxt[found]! : found.tcb.rcvNxt;
+  const lastReceived = small ? k.timeWait.lastReceived[found]! : found.lastReceived;
+  return seqLt(rcvNxt, segment.seq) || k.now - lastReceived >= TIMESTAMP_TICK;
 }
 
 /**
  * TIME_WAIT ends at once for the new connection's SYN (inet_twsk_deschedule_put): the table's
  * end of TIME_WAIT, caused by the segment, not by the 2MSL timer.
  */
-export function endForNewSyn(k: Kernel, found: Socket | TimeWaitSocket, cause: StateCause): void {
-  const sock = found instanceof TimeWaitSocket ? inflate(k, found) : found;
+export function endForNewSyn(k: Kernel, found: Socket | number, cause: StateCause): void {
+  const sock = typeof found === 'number' ? inflate(k, found) : found;
   applyColumn(k, sock, EVENT_INDEX.TIMEOUT_twoMsl, cause);
 }

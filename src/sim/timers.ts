@@ -1,15 +1,16 @@
 /**
  * Starting and stopping a socket's timers. Each timer slot has at most one live expiry in the
- * agenda; restarting or stopping detaches the old one, which then runs as a no-op. How long a
+ * agenda: each start takes a new number, which the slot holds; restarting or stopping changes
+ * the slot, and the old expiry, still in the agenda, then runs as a no-op. How long a
  * timer runs comes from the profile (backoff.ts); when it fires, the kernel's timer wheel
  * rounds it up (timerWheel.ts). What an expiry does is in expiry.ts.
  */
 import { probeTimeout, rtoTimeout, synTimeout } from '../model/backoff.js';
 import { TCP_STATES } from '../model/states.js';
 import { wheelExpiry } from '../model/timerWheel.js';
-import { TimerItem, WheelBucket } from './agenda.js';
+import { WheelBucket } from './agenda.js';
 import type { Kernel } from './kernel.js';
-import { TIMER_SLOTS, setTimerOf, timerOf, type Socket } from './socket.js';
+import { TIMER_SLOTS, setTimerOf, type Socket } from './socket.js';
 
 /** Slot numbers of the engine's timers (TIMER_SLOTS order). */
 export const SLOT_SYN_RTO = TIMER_SLOTS.indexOf('synRto');
@@ -41,16 +42,19 @@ export function timerDuration(k: Kernel, sock: Socket, slot: number): number {
 
 /**
  * Starts (or restarts) a timer: a new queued expiry becomes the slot's live one; the old one is
- * detached. It fires `duration` from now, rounded up to the kernel's timer wheel when the
- * profile has one (timerWheel.ts), into its host's bucket for that instant; the nominal duration
- * names its queue lane.
+ * left to run as a no-op. It fires `duration` from now, rounded up to the kernel's timer wheel
+ * when the profile has one (timerWheel.ts), into its host's bucket for that instant; the
+ * nominal duration names its queue lane.
  */
 export function armTimer(k: Kernel, sock: Socket, slot: number, duration = timerDuration(k, sock, slot)): void {
-  disarmTimer(sock, slot);
-  const item = new TimerItem(sock, slot);
-  setTimerOf(sock, slot, item);
+  const seq = ++k.timerSeq;
+  setTimerOf(sock, slot, seq);
   const hz = k.profile.hz;
-  if (hz === null) return k.queue.push(k.now + duration, item, duration);
+  if (hz === null) {
+    const alone = new WheelBucket(sock.host, k.now + duration);
+    alone.entries.push(sock.id, slot, seq);
+    return k.queue.push(alone.at, alone, duration);
+  }
   const at = wheelExpiry(k.now, duration, hz, k.wheelOrigin);
   const host = k.hosts[sock.host]!;
   // the last bucket used, unless it has fired (fireBucket forgets it), when its instant matches
@@ -61,14 +65,10 @@ export function armTimer(k: Kernel, sock: Socket, slot: number, duration = timer
     k.queue.push(at, bucket, duration);
   }
   host.lastBucket = bucket;
-  bucket.timers.push(item);
+  bucket.entries.push(sock.id, slot, seq);
 }
 
-/** Stops a timer: its queued expiry, if any, is detached and will not fire. */
+/** Stops a timer: its queued expiry, if any, will not fire. */
 export function disarmTimer(sock: Socket, slot: number): void {
-  const live = timerOf(sock, slot);
-  if (live !== null) {
-    live.owner = null;
-    setTimerOf(sock, slot, null);
-  }
+  setTimerOf(sock, slot, 0);
 }

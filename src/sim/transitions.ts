@@ -130,7 +130,8 @@ function release(k: Kernel, sock: Socket): void {
   if (sock.fd < 0) forget(k, sock);
 }
 
-/** Drops a CLOSED socket from the counts once no fd refers to it. */
+/** Drops a CLOSED socket from the counts, and from the kernel, once no fd refers to it. */
 export function forget(k: Kernel, sock: Socket): void {
   k.tally.leave(sock.process, S.CLOSED);
+  k.byId[sock.id] = undefined;
 }

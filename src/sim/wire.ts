@@ -27,7 +27,7 @@ export function emit(k: Kernel, sock: Socket, flags: number, payload: string): v
 /** A segment from `sock` with these header fields, advertising its receive window. */
 export function sendSegment(k: Kernel, sock: Socket, seq: number, ack: number, flags: number, payload: string, retransmission: boolean): void {
   // any segment carrying the ACK makes a delayed one unnecessary (Linux tcp_event_ack_sent)
-  if (sock.delAckTimer !== null && flags & ACK) disarmTimer(sock, SLOT_DEL_ACK);
+  if (sock.delAckTimer !== 0 && flags & ACK) disarmTimer(sock, SLOT_DEL_ACK);
   const segment: Segment = { src: sock.local, dst: sock.remote, seq, ack, flags, payload, window: freeSpace(k, sock) };
   put(k, sock.id, segment, sock.conn, retransmission);
 }

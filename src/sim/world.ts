@@ -12,11 +12,11 @@ import type { Errno } from '../model/errno.js';
 import type { Profile } from '../model/profile.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import type { AcceptPolicy, ReadAmount } from '../scenario/types.js';
-import { DeliverItem, TimerItem, WheelBucket } from './agenda.js';
+import { DeliverItem, WheelBucket } from './agenda.js';
 import { deliver, waitForReceiver } from './arrival.js';
 import { tableCoverage } from './coverage.js';
 import type { PortExhaustion } from './ephemeralPorts.js';
-import { fire, fireBucket } from './expiry.js';
+import { fireBucket } from './expiry.js';
 import { FdTable } from './fdTable.js';
 import { allSockets, viewOf, type SocketView } from './inspection.js';
 import { Kernel, type HeldSegment, type WorldOptions } from './kernel.js';
@@ -292,8 +292,7 @@ export class World {
     if (item instanceof DeliverItem) {
       if (waitForReceiver(k, item)) return;
       deliver(k, item.host, item.segment, item.segmentId, item.conn);
-    } else if (item instanceof TimerItem) fire(k, item);
-    else if (item instanceof WheelBucket) fireBucket(k, item);
+    } else if (item instanceof WheelBucket) fireBucket(k, item);
     else if (typeof item === 'function') (item as () => void)();
     else (item as Waiter).wake();
   }

@@ -322,10 +322,12 @@ describe('CLOSE_WAIT', () => {
 });
 
 describe('TIME_WAIT', () => {
-  it('a retransmitted FIN is re-ACKed and the 2MSL timer restarts', () => {
+  // closed, the client's TIME_WAIT takes its small form; shut down, the fd holds the whole socket
+  it.each(['close', 'shutdown'] as const)('a retransmitted FIN is re-ACKed and the 2MSL timer restarts (the client calls %s)', (how) => {
     // the client's final ACK (sent when the server's FIN arrives, 1 ms after the server's close) is lost
     const p = connectedPair({ faults: [{ match: 'any', port: 8888, from: 16 * MS, until: 16 * MS + 1, drop: 1 }] });
-    p.world.close(p.client, p.clientFd); // 10 ms
+    if (how === 'close') p.world.close(p.client, p.clientFd); // 10 ms
+    else p.world.shutdown(p.client, p.clientFd);
     p.advance(5 * MS); // 15 ms
     p.world.close(p.server, p.serverFd); // server FIN at 15 ms, reaches the client at 16 ms
     p.advance(MS + MS / 2);
