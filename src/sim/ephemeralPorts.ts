@@ -27,7 +27,8 @@ class DestinationPorts {
   private freed = new Int32Array(16);
   private head = 0;
   private count = 0;
-  private readonly taken = new Set<number>();
+  /** One bit per port this table handed out and not yet got back (a Set churned its hash table with every connection). */
+  private readonly taken = new Uint32Array(65536 / 32);
 
   constructor(
     low: number,
@@ -42,14 +43,14 @@ class DestinationPorts {
     while (this.next <= this.high) {
       const port = this.next++;
       if (this.reserved(port)) continue;
-      this.taken.add(port);
+      this.mark(port);
       return port;
     }
     // a released port a listener has since bound is passed over, once round the queue at most
     for (let tries = this.count; tries > 0; tries--) {
       const port = this.shift();
       if (!this.reserved(port)) {
-        this.taken.add(port);
+        this.mark(port);
         return port;
       }
       this.push(port);
@@ -59,7 +60,15 @@ class DestinationPorts {
 
   /** Gives `port` back (its connection is gone); ports this table did not hand out are ignored. */
   give(port: number): void {
-    if (this.taken.delete(port)) this.push(port);
+    const bit = 1 << (port & 31);
+    const word = port >>> 5;
+    if ((this.taken[word]! & bit) === 0) return;
+    this.taken[word]! &= ~bit;
+    this.push(port);
+  }
+
+  private mark(port: number): void {
+    this.taken[port >>> 5]! |= 1 << (port & 31);
   }
 
   private push(port: number): void {
