@@ -55,17 +55,19 @@ class Lane<T> {
     return item;
   }
 
+  /** Twice the room; called when full, so the live part is the whole ring, from head round to head − 1. */
   private grow(): void {
-    const cap = (this.mask + 1) * 2;
+    const old = this.mask + 1;
+    const cap = old * 2;
+    const h = this.head;
     const at = new Float64Array(cap);
+    at.set(this.at.subarray(h));
+    at.set(this.at.subarray(0, h), old - h);
     const seq = new Float64Array(cap);
+    seq.set(this.seq.subarray(h));
+    seq.set(this.seq.subarray(0, h), old - h);
     const item = new Array<T | undefined>(cap).fill(undefined);
-    for (let k = 0; k < this.size; k++) {
-      const i = (this.head + k) & this.mask;
-      at[k] = this.at[i]!;
-      seq[k] = this.seq[i]!;
-      item[k] = this.item[i];
-    }
+    for (let k = 0; k < old; k++) item[k] = this.item[(h + k) & this.mask];
     this.at = at;
     this.seq = seq;
     this.item = item;

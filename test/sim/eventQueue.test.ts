@@ -116,12 +116,30 @@ describe('EventQueue', () => {
     expect(q.size).toBe(0);
   });
 
+  it('same-time items in two lanes keep their insertion order after the lanes wrap and grow', () => {
+    const q = new EventQueue<string>();
+    const expected: string[] = [];
+    // lanes 5 and 6 get an item at each time; which of the two is pushed first alternates
+    const pushPair = (t: number): void => {
+      const [first, second] = t % 2 === 0 ? [5, 6] : [6, 5];
+      q.push(t, `${first}@${t}`, first);
+      q.push(t, `${second}@${t}`, second);
+      expected.push(`${first}@${t}`, `${second}@${t}`);
+    };
+    for (let t = 0; t < 10; t++) pushPair(t);
+    for (let i = 0; i < 10; i++) expect(q.popItem()).toBe(expected[i]);
+    // the rings' heads are past 0 now, so growing (at 16 items a lane, and 32) copies a wrapped ring
+    for (let t = 10; t < 40; t++) pushPair(t);
+    expect(drain(q).map(([, item]) => item)).toEqual(expected.slice(10));
+  });
+
   it('a lane grows past its first capacity without losing order', () => {
     const q = new EventQueue<number>();
     for (let i = 0; i < 1000; i++) q.push(i, i, 5);
     // take some, add more, so the ring wraps before it grows again
     for (let i = 0; i < 300; i++) expect(q.popItem()).toBe(i);
     for (let i = 1000; i < 2500; i++) q.push(i, i, 5);
-    expect(drain(q).map(([, n]) => n)).toEqual(Array.from({ length: 2200 }, (_, i) => i + 300));
+    // each item with its own time: times and items are kept in separate columns, both must survive growth
+    expect(drain(q)).toEqual(Array.from({ length: 2200 }, (_, i) => [i + 300, i + 300]));
   });
 });
