@@ -329,6 +329,11 @@ export class World {
     return allSockets(this.k);
   }
 
+  /** How many TIME_WAIT sockets are in small form, rows of the TIME_WAIT table (the rest of TIME_WAIT is held whole). */
+  smallTimeWaits(): number {
+    return this.k.timeWait.size;
+  }
+
   /** The socket behind a process's fd. */
   socketView(process: number, fd: number): SocketView | undefined {
     const sock = this.k.socketOf(process, fd);

@@ -322,6 +322,28 @@ describe('CLOSE_WAIT', () => {
 });
 
 describe('TIME_WAIT', () => {
+  it('a TIME_WAIT nobody holds takes its small form as soon as it is entered; one whose fd is held stays whole; neither is left after 2MSL', () => {
+    const closed = connectedPair();
+    closed.world.close(closed.client, closed.clientFd);
+    closed.advance(5 * MS);
+    closed.world.close(closed.server, closed.serverFd);
+    closed.advance(MS);
+    expect(closed.states().client).toBe('TIME_WAIT');
+    expect(closed.world.smallTimeWaits()).toBe(1);
+    const held = connectedPair();
+    held.world.shutdown(held.client, held.clientFd);
+    held.advance(5 * MS);
+    held.world.close(held.server, held.serverFd);
+    held.advance(MS);
+    expect(held.states().client).toBe('TIME_WAIT');
+    expect(held.world.smallTimeWaits()).toBe(0);
+    for (const p of [closed, held]) {
+      p.advance(LINUX.timeWait);
+      expect(p.states().client).toBe('CLOSED');
+      expect(p.world.smallTimeWaits()).toBe(0);
+    }
+  });
+
   // closed, the client's TIME_WAIT takes its small form; shut down, the fd holds the whole socket
   it.each(['close', 'shutdown'] as const)('a retransmitted FIN is re-ACKed and the 2MSL timer restarts (the client calls %s)', (how) => {
     // the client's final ACK (sent when the server's FIN arrives, 1 ms after the server's close) is lost

@@ -38,6 +38,30 @@ describe('EphemeralPortTable', () => {
     expect([table.take(0, SERVER, 0), table.take(0, SERVER, 0), table.take(0, SERVER, 0)]).toEqual([100, 102, -1]);
   });
 
+  it('a port given back twice, or given back after another came back, is queued once', () => {
+    const table = new EphemeralPortTable([96, 127], () => false);
+    for (let i = 0; i < 32; i++) table.take(0, SERVER, 0);
+    // ports 96–127 are one word of the bitset: giving one back must not touch its neighbours
+    table.give(0, SERVER, 127);
+    table.give(0, SERVER, 127);
+    table.give(0, SERVER, 96);
+    table.give(0, SERVER, 96);
+    expect([table.take(0, SERVER, 0), table.take(0, SERVER, 0), table.take(0, SERVER, 0)]).toEqual([127, 96, -1]);
+  });
+
+  it('passes over a released port that a listener has bound since, and comes back to it once it is free', () => {
+    let bound = -1;
+    const table = new EphemeralPortTable([100, 101], (_host, port) => port === bound);
+    table.take(0, SERVER, 0);
+    table.take(0, SERVER, 0);
+    table.give(0, SERVER, 100);
+    table.give(0, SERVER, 101);
+    bound = 100;
+    expect([table.take(0, SERVER, 0), table.take(0, SERVER, 0)]).toEqual([101, -1]);
+    bound = -1;
+    expect(table.take(0, SERVER, 0)).toBe(100);
+  });
+
   it('keeps up with many releases (the queue grows)', () => {
     const table = new EphemeralPortTable([1, 1000], () => false);
     for (let i = 0; i < 1000; i++) table.take(0, SERVER, 0);
