@@ -322,20 +322,22 @@ describe('CLOSE_WAIT', () => {
 });
 
 describe('TIME_WAIT', () => {
+  /** A pair whose client closes (or only shuts down, keeping the fd) first; 1 ms after the server's close the client is in TIME_WAIT. */
+  function clientInTimeWait(how: 'close' | 'shutdown') {
+    const p = connectedPair();
+    if (how === 'close') p.world.close(p.client, p.clientFd);
+    else p.world.shutdown(p.client, p.clientFd);
+    p.advance(5 * MS);
+    p.world.close(p.server, p.serverFd);
+    p.advance(MS);
+    expect(p.states().client).toBe('TIME_WAIT');
+    return p;
+  }
+
   it('a TIME_WAIT nobody holds takes its small form as soon as it is entered; one whose fd is held stays whole; neither is left after 2MSL', () => {
-    const closed = connectedPair();
-    closed.world.close(closed.client, closed.clientFd);
-    closed.advance(5 * MS);
-    closed.world.close(closed.server, closed.serverFd);
-    closed.advance(MS);
-    expect(closed.states().client).toBe('TIME_WAIT');
+    const closed = clientInTimeWait('close');
     expect(closed.world.smallTimeWaits()).toBe(1);
-    const held = connectedPair();
-    held.world.shutdown(held.client, held.clientFd);
-    held.advance(5 * MS);
-    held.world.close(held.server, held.serverFd);
-    held.advance(MS);
-    expect(held.states().client).toBe('TIME_WAIT');
+    const held = clientInTimeWait('shutdown');
     expect(held.world.smallTimeWaits()).toBe(0);
     for (const p of [closed, held]) {
       p.advance(LINUX.timeWait);
