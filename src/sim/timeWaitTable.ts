@@ -6,9 +6,9 @@
  * 2MSL timer. Every other TCB field of a socket in TIME_WAIT follows from these (timeWait.ts
  * rebuilds the full socket when a segment arrives).
  *
- * A million connections in TIME_WAIT take no object each but their 2MSL timer's queue item, so
- * the garbage collector has nothing of theirs to copy or mark. Rows are reused through a free
- * list, the last freed first.
+ * A million connections in TIME_WAIT take no object each (a row here, and three numbers in a
+ * timer bucket for the 2MSL timer), so the garbage collector has nothing of theirs to copy or
+ * mark. Rows are reused through a free list, the last freed first.
  */
 import type { Endpoint } from '../model/segment.js';
 import type { Socket } from './socket.js';
@@ -33,7 +33,7 @@ export class TimeWaitTable {
   lastReceived = new Float64Array(0);
   /** The live 2MSL expiry's number (as Socket.twoMslTimer), 0 while none. */
   twoMsl = new Float64Array(0);
-  /** The peer's endpoint: shared objects, so one pointer a row. */
+  /** The peer's endpoint, the object the socket had (a client's is the one its server's address shares): a pointer a row. */
   readonly remote: (Endpoint | undefined)[] = [];
   private readonly free: number[] = [];
   /** Rows ever taken (free or in use). */
