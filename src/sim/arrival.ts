@@ -131,8 +131,11 @@ function unacceptableInSynSent(k: Kernel, sock: Socket, segment: Segment): boole
  */
 function resetBadAck(k: Kernel, sock: Socket, segment: Segment, conn: number): void {
   put(k, sock.id, { src: segment.dst, dst: segment.src, seq: segment.ack, ack: 0, flags: RST, payload: '' }, conn, false);
-  if (k.profile.synRetryAfterBadAck && sock.retries === 0) armTimer(k, sock, SLOT_SYN_RTO, (2 * 1_000_000) / (k.profile.hz ?? 250));
+  if (k.profile.synRetryAfterBadAck && sock.retries === 0) armTimer(k, sock, SLOT_SYN_RTO, (TCP_TIMEOUT_MIN_TICKS * 1_000_000) / (k.profile.hz ?? 250));
 }
+
+/** Linux's TCP_TIMEOUT_MIN, in timer ticks (2 jiffies: 8 ms at HZ 250, the tick `hz: exact` assumes). */
+const TCP_TIMEOUT_MIN_TICKS = 2;
 
 /** No socket for the segment: answer with RST unless it is one (RFC 9293 §3.10.7.1). */
 function noSocket(k: Kernel, segment: Segment, segmentId: number, conn: number): void {

@@ -144,19 +144,17 @@ export function expireTimeWait(k: Kernel, row: number): void {
   const id = tw.id[row]!;
   const conn = tw.conn[row]!;
   const host = tw.host[row]!;
-  const process = tw.process[row]!;
   const localPort = tw.localPort[row]!;
   const remote = tw.remote[row]!;
-  const role = tw.role(row);
-  tw.remove(row);
-  k.byId[id] = undefined;
   k.expiries[SLOT_TWO_MSL]!++;
   const traced = k.tracer.wants(conn);
   if (traced) k.tracer.record({ kind: 'timer', at: k.now, socket: id, timer: 'twoMsl' }, conn);
   const from = table.rfcStateOf[leaf]!;
-  k.tally.leave(process, from);
+  k.tally.leave(tw.process[row]!, from);
   // CLOSED with no fd: counted and forgotten at once (changed(), then release() and forget())
   if (traced) k.tracer.record({ kind: 'state', at: k.now, socket: id, from: TCP_STATES[from]!, to: 'CLOSED', cause: { by: 'timer', timer: 'twoMsl' } }, conn);
   k.hosts[host]!.sockets.delete(connectionKey(localPort, remote));
-  if (role === 'client') k.ports.give(host, remote, localPort);
+  if (tw.role(row) === 'client') k.ports.give(host, remote, localPort);
+  tw.remove(row);
+  k.byId[id] = undefined;
 }

@@ -34,8 +34,11 @@ export function allSockets(k: Kernel): SocketView[] {
   };
   for (const host of k.hosts) {
     for (const sock of host.listeners.values()) add(sock);
-    // a row of the TIME_WAIT table is in one host's table only, once
-    for (const sock of host.sockets.values()) typeof sock === 'number' ? out.push(viewOfTimeWait(k, sock)) : add(sock);
+    for (const sock of host.sockets.values()) {
+      // a row of the TIME_WAIT table is in one host's table only, once
+      if (typeof sock === 'number') out.push(viewOfTimeWait(k, sock));
+      else add(sock);
+    }
   }
   for (const proc of k.processes) for (const [, sock] of proc.fds.entries()) if (sock instanceof Socket) add(sock);
   return out.sort((a, b) => a.id - b.id);
