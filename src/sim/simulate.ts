@@ -183,13 +183,15 @@ export function withinBound(value: number, bound: Bound): boolean {
   return (bound.min === undefined || value >= bound.min) && (bound.max === undefined || value <= bound.max);
 }
 
-function peakOf(samples: readonly Sample[], final: Sample): Sample {
+/** What an expectation reads of a sample (errors come from the final state). */
+type Counts = Pick<Sample, 'states' | 'fds' | 'byProcess'>;
+
+/** The largest count of each state, fd table and process over the samples and the final state. */
+function peakOf(samples: readonly Sample[], final: Sample): Counts {
   const states: Partial<Record<TcpState, number>> = {};
   const fds: Record<string, number> = {};
-  const closedFds: Record<string, number> = {};
   const byProcess: Record<string, Partial<Record<TcpState, number>>> = {};
   for (const s of [...samples, final]) {
-    for (const [k, v] of Object.entries(s.closedFds)) closedFds[k] = Math.max(closedFds[k] ?? 0, v);
     for (const [k, v] of Object.entries(s.states)) states[k as TcpState] = Math.max(states[k as TcpState] ?? 0, v);
     for (const [k, v] of Object.entries(s.fds)) fds[k] = Math.max(fds[k] ?? 0, v);
     for (const [proc, counts] of Object.entries(s.byProcess)) {
@@ -197,11 +199,11 @@ function peakOf(samples: readonly Sample[], final: Sample): Sample {
       for (const [k, v] of Object.entries(counts)) into[k as TcpState] = Math.max(into[k as TcpState] ?? 0, v);
     }
   }
-  return { t: final.t, states, fds, closedFds, byProcess };
+  return { states, fds, byProcess };
 }
 
 function judge(e: Expectation, final: FinalState, samples: readonly Sample[], atCheckpoint: ReadonlyMap<number, Sample>): ExpectationResult {
-  const sample = e.at === 'end' ? final : e.at === 'peak' ? peakOf(samples, final) : atCheckpoint.get(e.at);
+  const sample: Counts | undefined = e.at === 'end' ? final : e.at === 'peak' ? peakOf(samples, final) : atCheckpoint.get(e.at);
   const when = e.at === 'end' ? 'at the end' : e.at === 'peak' ? 'at peak' : `at ${e.at / 1_000_000}s`;
   const scope = e.process ? ` (${e.process})` : '';
   const parts: string[] = [];
