@@ -97,3 +97,23 @@ describe('connect() and ports a listener holds', () => {
     expect(world.connect(client, '127.0.0.1', 80)).toBe('EADDRNOTAVAIL');
   });
 });
+
+describe('a window that opens', () => {
+  it('sends what waited behind it at once, when the window update arrives, as a retransmission', () => {
+    const pair = connectedPair({ profile: { ...LINUX_EXACT, rcvBuf: 8 } });
+    const { world, client, server, serverFd } = pair;
+    world.write(client, pair.clientFd, '0123456789');
+    pair.advance(10 * MS);
+    // the server took 8 bytes; the window is shut and "89" waits
+    expect(world.read(server, serverFd, { kind: 'upTo', count: 100 })).toEqual({ data: '01234567', eof: false });
+    const opened = world.now;
+    pair.advance(2 * MS);
+    // (the outstanding segment goes again whole; the receiver keeps only what is new)
+    const resent = pair.sends('client').filter((s) => s.payload !== '' && s.at > opened);
+    expect(resent.map((s) => s.at)).toEqual([opened + MS]);
+    const id = world.socketView(client, pair.clientFd)!.id;
+    const flagged = world.trace().events.filter((e) => e.kind === 'send' && e.socket === id && e.at === opened + MS);
+    expect(flagged.map((e) => e.kind === 'send' && e.retransmission)).toEqual([true]);
+    expect(world.read(server, serverFd, { kind: 'upTo', count: 100 })).toEqual({ data: '89', eof: false });
+  });
+});
