@@ -347,3 +347,75 @@ describe('setKeepalive', () => {
     expect([reset.probes('client'), reset.world.expiries[TIMER_SLOTS.indexOf('keepalive')]]).toEqual([[], 0]);
   });
 });
+
+describe('failures in the trace, and connection numbers', () => {
+  it('each failing call names itself: listen EADDRINUSE and EMFILE, connect EADDRNOTAVAIL, accept EMFILE', () => {
+    const world = new World({
+      profile: { ...LINUX_EXACT, ephemeralPorts: [40_000, 40_000] },
+      seed: 1,
+      network: { latency: MS, jitter: 0, loss: 0, duplicate: 0, reorder: 0 },
+      trace: true,
+    });
+    const host = world.addHost('h', '127.0.0.1');
+    const p = world.addProcess({ name: 'p', host, nofile: 5, baselineFds: 3 });
+    const listenFd = world.listen(p, 80, 8) as number;
+    expect(world.listen(p, 80, 8)).toBe('EADDRINUSE');
+    expect(world.connect(p, '127.0.0.1', 80)).toBe(4);
+    expect(world.listen(p, 81, 8)).toBe('EMFILE');
+    world.runUntil(10 * MS);
+    expect(world.accept(p, listenFd)).toBe('EMFILE');
+    world.close(p, 4);
+    expect(world.connect(p, '127.0.0.1', 80)).toBe('EADDRNOTAVAIL');
+    expect(calls(world, 'p')).toEqual([
+      'listen → 3',
+      'listen → EADDRINUSE',
+      'connect → 4',
+      'listen → EMFILE',
+      'accept → EMFILE',
+      'close → 0',
+      'connect → EADDRNOTAVAIL',
+    ]);
+  });
+
+  it('connections are numbered in connect order unless the caller names the number; later ones follow the largest', () => {
+    const { world, client } = listeningPair(8);
+    const conns = [world.connect(client, '127.0.0.1', 8888), world.connect(client, '127.0.0.1', 8888, 7), world.connect(client, '127.0.0.1', 8888, 3), world.connect(client, '127.0.0.1', 8888)].map(
+      (fd) => world.socketView(client, fd as number)!.conn,
+    );
+    expect(conns).toEqual([0, 7, 3, 8]);
+  });
+
+  it('close on a process that does not exist: EBADF', () => {
+    const { world } = listeningPair(8);
+    expect([world.close(9, 3), world.abort(9, 3)]).toEqual(['EBADF', 'EBADF']);
+  });
+});
+
+describe('libuv’s EMFILE trick (acceptAndDrop)', () => {
+  it('accepts the oldest waiting connection and closes it at once — with RST when it had unread data — and says false when none waits', () => {
+    const { world, server, client, listenFd } = listeningPair(8);
+    const quiet = world.connect(client, '127.0.0.1', 8888) as number;
+    const talker = world.connect(client, '127.0.0.1', 8888) as number;
+    world.runUntil(10 * MS);
+    world.write(client, talker, 'unread');
+    world.runUntil(20 * MS);
+    expect([world.acceptAndDrop(server, listenFd), world.acceptAndDrop(server, listenFd), world.acceptAndDrop(server, listenFd)]).toEqual([true, true, false]);
+    expect(world.acceptAndDrop(server, 40)).toBe(false);
+    expect(world.acceptAndDrop(9, listenFd)).toBe(false);
+    expect(calls(world, 'server').slice(1)).toEqual(['close → emfile-trick', 'close → emfile-trick']);
+    expect(world.errors(server).EMFILE).toBe(2);
+    const errors = world.trace().events.filter((e) => e.kind === 'error' && e.process === 'server');
+    expect(errors.map((e) => e.kind === 'error' && [e.errno, e.socket])).toEqual([
+      ['EMFILE', world.socketView(server, listenFd)!.id],
+      ['EMFILE', world.socketView(server, listenFd)!.id],
+    ]);
+    world.runUntil(100 * MS);
+    // the quiet one got a FIN (the client is in CLOSE_WAIT), the one with unread data a RST
+    expect([world.stateOf(client, quiet), world.stateOf(client, talker)]).toEqual(['CLOSE_WAIT', 'CLOSED']);
+    const causes = world
+      .trace()
+      .events.filter((e) => e.kind === 'state' && e.cause.by === 'call' && e.cause.call === 'close')
+      .map((e) => (e.kind === 'state' ? `${e.from}→${e.to}` : ''));
+    expect(causes).toEqual(['ESTABLISHED→FIN_WAIT_1', 'ESTABLISHED→CLOSED']);
+  });
+});
