@@ -328,6 +328,9 @@ describe('setKeepalive', () => {
     pair.world.setKeepalive(pair.client, pair.clientFd, OPTIONS);
     pair.advance(MS);
     expect(pair.probes('client')).toEqual([at]);
+    // a probe is a new segment (SEG.SEQ = SND.UNA − 1), not a retransmission
+    const probe = pair.world.trace().events.find((e) => e.kind === 'send' && e.at === at);
+    expect(probe?.kind === 'send' && probe.retransmission).toBe(false);
   });
 
   it('null turns it off; on a listener or a CLOSED socket it arms nothing', () => {

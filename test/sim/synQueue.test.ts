@@ -220,3 +220,18 @@ describe('old half-open connections, when the SYN queue is more than half full o
     ]);
   });
 });
+
+describe('a SYN cookie’s ACK when the accept queue is full', () => {
+  it('is dropped (backlog-full) and counted as a listen overflow: the cookie does not make a connection', () => {
+    const { world, client, server, listenFd } = listeningPair(1);
+    // 8 SYNs at once: two fit the SYN queue (backlog + 1), the other six get cookies; the two
+    // handshakes fill the accept queue, so the six cookie ACKs find it full
+    for (let i = 0; i < 8; i++) world.connect(client, '127.0.0.1', 8888);
+    world.runUntil(20 * MS);
+    expect(world.syncookiesSent).toBe(6);
+    expect(world.listenOverflows).toBe(6);
+    const drops = world.trace().events.filter((e) => e.kind === 'drop');
+    expect(drops.map((e) => e.kind === 'drop' && e.reason)).toEqual(Array(6).fill('backlog-full'));
+    expect(world.pendingConnections(server, listenFd)).toBe(2);
+  });
+});
