@@ -117,3 +117,36 @@ describe('a window that opens', () => {
     expect(world.read(server, serverFd, { kind: 'upTo', count: 100 })).toEqual({ data: '89', eof: false });
   });
 });
+
+describe('the retransmission timer', () => {
+  /** Client writes "a", then "b" 50 ms later, both held; the ACK of "a" arrives at `ackAt` (or never); returns when "b" went again. */
+  function resendOfB(ackAt: number | null): number {
+    const { world, client, server, listenFd } = listeningPair(8, true);
+    const fd = world.connect(client, '127.0.0.1', 8888) as number;
+    while (world.heldSegments().length > 0) world.deliverHeld(0);
+    const serverFd = world.accept(server, listenFd) as number;
+    const t0 = world.now;
+    world.write(client, fd, 'a');
+    world.runUntil(t0 + 50 * MS);
+    world.write(client, fd, 'b');
+    world.runUntil(t0 + 100 * MS);
+    // "a" reaches the server; its delayed ACK is held
+    world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.payload === 'a'));
+    if (ackAt !== null) {
+      world.runUntil(t0 + ackAt);
+      const ack = world.heldSegments().findIndex((h) => h.segment.payload === '' && h.segment.dst.port === world.socketView(client, fd)!.local.port);
+      world.deliverHeld(ack);
+    }
+    expect(world.read(server, serverFd, { kind: 'bytes', count: 1 })).toEqual({ data: 'a', eof: false });
+    world.runUntil(t0 + 5 * SECOND);
+    const id = world.socketView(client, fd)!.id;
+    const again = world.trace().events.find((e) => e.kind === 'send' && e.socket === id && e.retransmission && e.segment.payload.includes('b'));
+    return again!.at - t0;
+  }
+
+  it('restarts when an ACK acknowledges new data and data is still outstanding (RFC 6298 5.3)', () => {
+    const unacknowledged = resendOfB(null);
+    // acknowledged 150 ms in: "b" goes again one RTO after that ACK, 150 ms later than without it
+    expect(resendOfB(150 * MS) - unacknowledged).toBe(150 * MS);
+  });
+});
