@@ -197,3 +197,18 @@ sample: { every: 1s, until: 1s }
     expect(() => world.runUntil(0)).toThrow('program two: listen on port 80 failed with EADDRINUSE');
   });
 });
+
+describe('a runtime that needs fds for its first write (java)', () => {
+  it('opens them on the first write, which then goes through; later writes open nothing more', () => {
+    const r = run(`processes:
+  server: { runtime: java, listen: 80, onConnection: [ { read: line }, { write: "one\\n" }, { write: "two\\n" }, close ] }
+  client: { connections: 2, steps: [ { connect: server }, { write: "hi\\n" }, { read: line }, { read: line }, close ] }
+sample: { every: 1s, until: 2s }
+`);
+    expect(calls(r, 'server').filter((c) => c.startsWith('write'))).toEqual(['write → 4', 'write → 4', 'write → 4', 'write → 4']);
+    // each client reads both lines; the second comes with the server's FIN
+    expect(calls(r, 'client').filter((c) => c.startsWith('read')).sort()).toEqual(['read → 4', 'read → 4', 'read → 4+EOF', 'read → 4+EOF']);
+    // the runtime's 4 baseline fds, the listener and the one pre-close socketpair fd
+    expect(r.final.fds['server']).toBe(4 + 1 + 1);
+  });
+});

@@ -9,7 +9,7 @@ import { loadScenarioText } from '../../src/scenario/index.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { TIMER_SLOTS } from '../../src/sim/socket.js';
 import { World } from '../../src/sim/world.js';
-import { connectedPair, LINUX_EXACT, MS, SECOND } from './pair.js';
+import { connectedPair, LINUX_EXACT, listeningPair, MS, SECOND } from './pair.js';
 
 describe('reaching CLOSED', () => {
   it('after the close handshake only the listener is left; a reset socket stays while its fd is open', () => {
@@ -109,5 +109,21 @@ sample: { every: 1s, until: 2m }
     const conns = new Map(trace.sockets.map((s) => [s.id, s.conn]));
     const stateConns = new Set(trace.events.filter((e) => e.kind === 'state').map((e) => (e.kind === 'state' ? conns.get(e.socket) : -2)));
     expect([...stateConns]).toEqual([1]);
+  });
+});
+
+describe('timers a state keeps', () => {
+  it('data lost before the peer’s FIN is still retransmitted from CLOSE_WAIT', () => {
+    const { world, client, server, listenFd } = listeningPair(8, true);
+    const fd = world.connect(client, '127.0.0.1', 8888) as number;
+    while (world.heldSegments().length > 0) world.deliverHeld(0);
+    const serverFd = world.accept(server, listenFd) as number;
+    world.write(client, fd, 'lost');
+    world.dropHeld(0);
+    world.shutdown(server, serverFd);
+    world.deliverHeld(0);
+    expect(world.stateOf(client, fd)).toBe('CLOSE_WAIT');
+    world.runUntil(world.now + 2 * SECOND);
+    expect(world.heldSegments().some((h) => h.segment.payload === 'lost')).toBe(true);
   });
 });
