@@ -150,3 +150,15 @@ describe('the retransmission timer', () => {
     expect(resendOfB(150 * MS) - unacknowledged).toBe(150 * MS);
   });
 });
+
+describe('a peer whose window stays shut', () => {
+  it('is probed, not given up on, while the program holds the fd', () => {
+    const pair = connectedPair({ profile: { ...LINUX_EXACT, rcvBuf: 8 } });
+    pair.world.write(pair.client, pair.clientFd, 'more than eight bytes');
+    // the server never reads: the window stays at 0 for half an hour
+    pair.advance(30 * 60 * SECOND);
+    expect(pair.states().client).toBe('ESTABLISHED');
+    expect(pair.world.expiries[TIMER_SLOTS.indexOf('dataRto')]).toBeGreaterThan(LINUX_EXACT.finRetries + 2);
+    expect(pair.world.write(pair.client, pair.clientFd, '!')).toBe(1);
+  });
+});
