@@ -10,14 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { RST, SYN } from '../../src/model/segment.js';
 import { TIMER_SLOTS } from '../../src/sim/socket.js';
 import { World } from '../../src/sim/world.js';
-import { connectedPair, LINUX_EXACT, listeningPair, MS, SECOND } from './pair.js';
+import { connectedPair, heldConnection, LINUX_EXACT, listeningPair, MS, SECOND } from './pair.js';
 
 describe('giving up on data', () => {
   it('data never acknowledged: finRetries + 1 retransmissions (tail loss probe), then ETIMEDOUT', () => {
-    const { world, client, server, listenFd } = listeningPair(8, true);
-    const fd = world.connect(client, '127.0.0.1', 8888) as number;
-    while (world.heldSegments().length > 0) world.deliverHeld(0);
-    world.accept(server, listenFd);
+    const { world, client, fd } = heldConnection();
     expect(world.write(client, fd, 'lost')).toBe(4);
     for (let t = 0; t < 4000 && world.stateOf(client, fd) !== 'CLOSED'; t++) {
       while (world.heldSegments().length > 0) world.dropHeld(0);
@@ -33,10 +30,7 @@ describe('giving up on data', () => {
 
 describe('a segment for no socket', () => {
   it('an ACK for a connection the host has forgotten: RST with SEQ = its ACK, no payload, not a retransmission', () => {
-    const { world, client, server, listenFd } = listeningPair(8, true);
-    const fd = world.connect(client, '127.0.0.1', 8888) as number;
-    while (world.heldSegments().length > 0) world.deliverHeld(0);
-    const serverFd = world.accept(server, listenFd) as number;
+    const { world, client, server, fd, serverFd } = heldConnection();
     // the server resets, and its RST is lost: the client still thinks it is connected
     world.abort(server, serverFd);
     world.dropHeld(0);
@@ -121,10 +115,7 @@ describe('a window that opens', () => {
 describe('the retransmission timer', () => {
   /** Client writes "a", then "b" 50 ms later, both held; the ACK of "a" arrives at `ackAt` (or never); returns when "b" went again. */
   function resendOfB(ackAt: number | null): number {
-    const { world, client, server, listenFd } = listeningPair(8, true);
-    const fd = world.connect(client, '127.0.0.1', 8888) as number;
-    while (world.heldSegments().length > 0) world.deliverHeld(0);
-    const serverFd = world.accept(server, listenFd) as number;
+    const { world, client, server, fd, serverFd } = heldConnection();
     const t0 = world.now;
     world.write(client, fd, 'a');
     world.runUntil(t0 + 50 * MS);

@@ -33,6 +33,18 @@ export function listeningPair(backlog: number, manualNetwork = false) {
   return { world, server, client, listenFd };
 }
 
+/**
+ * listeningPair on the held-segment network with one connection made by delivering every held
+ * segment in order: `fd` is the client's, `serverFd` the accepted one; nothing is held after.
+ */
+export function heldConnection() {
+  const pair = listeningPair(8, true);
+  const fd = pair.world.connect(pair.client, '127.0.0.1', 8888) as number;
+  while (pair.world.heldSegments().length > 0) pair.world.deliverHeld(0);
+  const serverFd = pair.world.accept(pair.server, pair.listenFd) as number;
+  return { ...pair, fd, serverFd };
+}
+
 /** Options of a connected pair. */
 export interface PairOptions {
   readonly profile?: Profile;

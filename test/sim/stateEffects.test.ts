@@ -9,7 +9,7 @@ import { loadScenarioText } from '../../src/scenario/index.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { TIMER_SLOTS } from '../../src/sim/socket.js';
 import { World } from '../../src/sim/world.js';
-import { connectedPair, LINUX_EXACT, listeningPair, MS, SECOND } from './pair.js';
+import { connectedPair, heldConnection, LINUX_EXACT, MS, SECOND } from './pair.js';
 
 describe('reaching CLOSED', () => {
   it('after the close handshake only the listener is left; a reset socket stays while its fd is open', () => {
@@ -114,10 +114,7 @@ sample: { every: 1s, until: 2m }
 
 describe('timers a state keeps', () => {
   it('data lost before the peer’s FIN is still retransmitted from CLOSE_WAIT', () => {
-    const { world, client, server, listenFd } = listeningPair(8, true);
-    const fd = world.connect(client, '127.0.0.1', 8888) as number;
-    while (world.heldSegments().length > 0) world.deliverHeld(0);
-    const serverFd = world.accept(server, listenFd) as number;
+    const { world, client, server, fd, serverFd } = heldConnection();
     world.write(client, fd, 'lost');
     world.dropHeld(0);
     world.shutdown(server, serverFd);

@@ -9,7 +9,7 @@ import { FIN, SYN } from '../../src/model/segment.js';
 import { TIMER_SLOTS } from '../../src/sim/socket.js';
 import type { TraceEvent } from '../../src/sim/trace.js';
 import type { World } from '../../src/sim/world.js';
-import { connectedPair, listeningPair, MS, SECOND } from './pair.js';
+import { connectedPair, heldConnection, listeningPair, MS, SECOND } from './pair.js';
 
 /** The timer lines of socket `id`, as `timer@ms`. */
 function timers(world: World, id: number): string[] {
@@ -75,10 +75,7 @@ describe('a timer in the trace', () => {
   });
 
   it('a lost FIN is sent again when the FIN timer fires', () => {
-    const { world, client, server, listenFd } = listeningPair(8, true);
-    const fd = world.connect(client, '127.0.0.1', 8888) as number;
-    while (world.heldSegments().length > 0) world.deliverHeld(0);
-    world.accept(server, listenFd);
+    const { world, client, fd } = heldConnection();
     const id = world.socketView(client, fd)!.id;
     world.close(client, fd);
     expect(world.heldSegments().map((h) => h.segment.flags & FIN)).toEqual([FIN]);
