@@ -27,6 +27,11 @@ export interface SocketComparison {
   readonly model: TcpState;
   /** `same`: equal; `window`: different but both around a predicted transition; `differ`. */
   readonly verdict: 'same' | 'window' | 'differ';
+  /**
+   * For `differ`: the states the model's socket held at some instant of the read (its replay).
+   * `model` is its state at the sample's own instant, which may lie outside a late read.
+   */
+  readonly during?: readonly TcpState[];
 }
 
 /** One sample: histograms of both sides and every socket compared. */
@@ -284,7 +289,8 @@ export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: read
       const tally = key.startsWith('L ') ? listeners : connections;
       tally.compared++;
       if (verdict !== 'differ') tally.agreed++;
-      sockets.push({ key, os, model, verdict });
+      const during = verdict === 'differ' ? [...statesDuring(replay.transitions.get(key) ?? [], sample.start, sample.end)] : undefined;
+      sockets.push(during === undefined ? { key, os, model, verdict } : { key, os, model, verdict, during });
     }
     samples.push({ t: sample.t, start: sample.start, end: sample.end, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
   });

@@ -4,7 +4,7 @@
  * counts, the notes (ports changed, checks skipped) and the agreement figure. Also the JSON form.
  */
 import type { TcpState } from '../model/states.js';
-import { sampleConnections, STATE_ORDER, type CrossCheck, type Tally } from './crossCheck.js';
+import { sampleConnections, STATE_ORDER, type CrossCheck, type SampleComparison, type SocketComparison, type Tally } from './crossCheck.js';
 import type { RealCheckResult } from './realCheck.js';
 
 const SS_NAMES: Partial<Record<TcpState, string>> = {
@@ -23,6 +23,16 @@ function seconds(us: number): string {
 function histogramText(h: Partial<Record<TcpState, number>>): string {
   const parts = STATE_ORDER.filter((s) => (h[s] ?? 0) > 0).map((s) => `${stateLabel(s)} ${h[s]}`);
   return parts.length === 0 ? '—' : parts.join(', ');
+}
+
+/**
+ * What a disagreeing socket's model held during the read, when that is not just its state at the
+ * sample's instant: a read that came late (or early) is compared over its own interval.
+ */
+function duringText(socket: SocketComparison, sample: SampleComparison): string {
+  const during = socket.during;
+  if (during === undefined || (during.length === 1 && during[0] === socket.model)) return '';
+  return ` (the model during the read, ${seconds(sample.start)}–${seconds(sample.end)}: ${during.map(stateLabel).join(', ')})`;
 }
 
 /** The observer line: what was read and how long reads took. */
@@ -94,7 +104,7 @@ export function crossCheckText(result: RealCheckResult): string {
     const mark = sample.sockets.some((s) => s.verdict === 'differ') ? '  ✗' : '';
     lines.push(`${seconds(sample.t).padStart(width)}  ${(tallies[i] ?? '').padEnd(tallyWidth)}  ${histogramText(sample.model).padEnd(40)}  ${histogramText(sample.os)}${mark}`);
     for (const s of sample.sockets.filter((x) => x.verdict === 'differ')) {
-      lines.push(`${''.padStart(width)}    ✗ ${s.key}: model ${stateLabel(s.model)}, kernel ${stateLabel(s.os)}`);
+      lines.push(`${''.padStart(width)}    ✗ ${s.key}: model ${stateLabel(s.model)}, kernel ${stateLabel(s.os)}${duringText(s, sample)}`);
     }
   }
   if (check.timers.length > 0) {
@@ -168,7 +178,7 @@ export function crossCheckJson(result: RealCheckResult): unknown {
       model: s.model,
       kernel: s.os,
       connections: sampleConnections(s),
-      disagreements: s.sockets.filter((x) => x.verdict === 'differ').map((x) => ({ socket: x.key, model: x.model, kernel: x.os })),
+      disagreements: s.sockets.filter((x) => x.verdict === 'differ').map((x) => ({ socket: x.key, model: x.model, kernel: x.os, modelDuringRead: x.during ?? [x.model] })),
     })),
     timers: check.timers.map((c) => ({ ...c, t: ms(c.t) })),
     counts: check.counts,

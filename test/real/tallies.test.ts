@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { LINUX } from '../../src/model/profile.js';
 import type { TcpState } from '../../src/model/states.js';
 import { crossCheck, type CountCheck, type CrossCheck } from '../../src/real/crossCheck.js';
-import { agreementText, crossCheckJson } from '../../src/real/crossCheckText.js';
+import { agreementText, crossCheckJson, crossCheckText } from '../../src/real/crossCheckText.js';
 import type { ModelReplay, ModelTransition } from '../../src/real/modelReplay.js';
 import type { ProcessReport, RealRun, RealSample } from '../../src/real/realRun.js';
 import type { SocketRow } from '../../src/real/socketRow.js';
@@ -43,7 +43,7 @@ function fixture(kernelConn: (i: number) => TcpState, processes: readonly Proces
       { name: 'client', acceptPolicy: 'posix', client: {} },
     ],
   };
-  const run = { scenario, netns: null, samples, processes, connections: new Map(), connectionStarts: new Map(), anchors: null, watchReads: 0, notes: [], observer: { source: 'test', latency: { reads: 10, medianMs: 2, maxMs: 2 } }, modelSysctls: {}, tunables: {}, wallMs: 10_000 } as unknown as RealRun;
+  const run = { scenario, netns: null, samples, processes, connections: new Map(), connectionStarts: new Map(), anchors: null, watchReads: 0, notes: [], observer: { source: 'test', latency: { reads: 10, medianMs: 2, maxMs: 2 }, lateMs: 0 }, modelSysctls: {}, tunables: {}, wallMs: 10_000 } as unknown as RealRun;
   const replay = {
     scenario,
     profile: LINUX,
@@ -112,5 +112,23 @@ describe('the JSON report', () => {
     expect(doc.timeUnit).toBe('ms');
     expect(doc.windowMs).toBe(20);
     expect(doc.samples[3]).toMatchObject({ t: 3000, start: 3000, end: 3002 });
+  });
+});
+
+describe('a disagreement read over its own interval', () => {
+  it("names the model's states during the read when its state at the sample's instant looks the same as the kernel's", () => {
+    const { run, replay } = fixture(() => 'ESTABLISHED', [process('server'), process('client')]);
+    // the model's listener opens at 0.5 s, after the first read ([0, 2 ms]); its snapshot at that
+    // sample still says LISTEN (the fixture's), as a late snapshot would
+    (replay.transitions as Map<string, readonly ModelTransition[]>).set(LISTENER, [{ at: S / 2, from: 'CLOSED', to: 'LISTEN', timer: null, first: true, slack: 0 }]);
+    const result = { timeScale: 1, run, replay, check: crossCheck(run, replay) };
+    expect(result.check.tallies.listeners).toEqual({ agreed: 9, compared: 10 });
+    expect(crossCheckText(result)).toContain('✗ L 127.0.0.1:8888: model LISTEN, kernel LISTEN (the model during the read, 0s–0.002s: CLOSED)');
+    const doc = crossCheckJson(result) as { samples: { disagreements: unknown[] }[] };
+    expect(doc.samples[0]?.disagreements).toEqual([{ socket: LISTENER, model: 'LISTEN', kernel: 'LISTEN', modelDuringRead: ['CLOSED'] }]);
+    // a plain disagreement keeps its one-line form
+    const plain = fixture((i) => (i === 5 ? 'CLOSE_WAIT' : 'ESTABLISHED'), [process('server'), process('client')]);
+    const text = crossCheckText({ timeScale: 1, ...plain, check: crossCheck(plain.run, plain.replay) });
+    expect(text).toContain(`✗ ${CONN}: model ESTAB, kernel CLOSE-WAIT\n`);
   });
 });
