@@ -91,6 +91,18 @@ sample: { every: 1s, until: 2s }
 `);
     expect(calls(r, 'server').slice(1)).toEqual(['accept → 20', 'read → 0+EOF', 'close → 0']);
   });
+
+  it('fd 0 is an fd like any other: closeWhenDone and closeOnEof close it (baselineFds: 0)', () => {
+    const r = run(`processes:
+  server: { listen: 80, onConnection: [ { write: "x\\n" }, close ] }
+  py: { runtime: python, baselineFds: 0, connections: 1, steps: [ { connect: server }, { read: line } ] }
+  js: { runtime: node, baselineFds: 0, connections: 1, steps: [ { connect: server }, { read: eof }, { write: "late" } ] }
+sample: { every: 1s, until: 2s }
+`);
+    expect(calls(r, 'py')).toEqual(['connect → 0', 'read → 2+EOF', 'close → 0']);
+    expect(calls(r, 'js')).toEqual(['connect → 0', 'read → 2+EOF', 'close → 0']);
+    expect([r.final.fds['py'], r.final.fds['js']]).toEqual([0, 0]);
+  });
 });
 
 describe('SO_KEEPALIVE from the process spec', () => {
