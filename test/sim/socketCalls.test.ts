@@ -130,8 +130,12 @@ describe('write', () => {
       [ACK, 'efgh'],
       [PSH | ACK, 'ij'],
     ]);
+    // exactly one MSS: one segment, and no empty one after it
+    const sends = () => world.trace().events.filter((e) => e.kind === 'send' && e.socket === id).length;
+    const before = sends();
     expect(world.write(client, fd, 'wxyz')).toBe(4);
     expect(sent().at(-1)).toEqual([PSH | ACK, 'wxyz']);
+    expect(sends() - before).toBe(1);
     world.runUntil(20 * MS);
     expect(world.read(server, serverFd, { kind: 'bytes', count: 14 })).toEqual({ data: 'abcdefghijwxyz', eof: false });
     expect(calls(world, 'client').slice(1)).toEqual(['write → 0', 'write → 10', 'write → 4']);

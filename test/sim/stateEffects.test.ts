@@ -110,6 +110,20 @@ sample: { every: 1s, until: 2m }
     const stateConns = new Set(trace.events.filter((e) => e.kind === 'state').map((e) => (e.kind === 'state' ? conns.get(e.socket) : -2)));
     expect([...stateConns]).toEqual([1]);
   });
+
+  it("limited to some connections, leaves out a process's exit, which belongs to none", () => {
+    const scenario = loadScenarioText(
+      `processes:
+  server: { listen: 80, onConnection: [ { read: eof }, close ] }
+  client: { connections: 1, steps: [ { connect: server }, exit ] }
+sample: { every: 1s, until: 2s }
+`,
+      'exit.yaml',
+    );
+    const exits = (trace: ReturnType<typeof simulate>) => trace.world.trace().events.filter((e) => e.kind === 'call' && e.call === 'exit').length;
+    expect(exits(simulate(scenario, { trace: true }))).toBe(1);
+    expect(exits(simulate(scenario, { trace: (conn) => conn === 1 }))).toBe(0);
+  });
 });
 
 describe('timers a state keeps', () => {
