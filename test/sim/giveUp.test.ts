@@ -25,6 +25,8 @@ describe('giving up on data', () => {
     expect(retransmissions).toHaveLength(LINUX_EXACT.finRetries + 1);
     expect(world.expiries[TIMER_SLOTS.indexOf('dataRto')]).toBe(LINUX_EXACT.finRetries + 2);
     expect(world.write(client, fd, 'more')).toBe('ETIMEDOUT');
+    // the error reported, the CLOSED socket reads as the end of the stream, at once
+    expect(world.read(client, fd, { kind: 'eof' })).toEqual({ data: '', eof: true });
   });
 });
 

@@ -198,6 +198,25 @@ describe('read', () => {
     expect(world.errors(server).ECONNRESET).toBe(1);
   });
 
+  it('after a reset, a read that leaves data behind does not say eof yet', () => {
+    const pair = sent('kept');
+    pair.world.abort(pair.client, pair.clientFd);
+    pair.advance(10 * MS);
+    const { world, server, serverFd } = pair;
+    expect(world.read(server, serverFd, { kind: 'bytes', count: 2 })).toEqual({ data: 'ke', eof: false });
+    expect(world.read(server, serverFd, { kind: 'bytes', count: 2 })).toEqual({ data: 'pt', eof: true });
+  });
+
+  it('after a reset whose error a write took: the data that arrived first is still read, then end of stream', () => {
+    const pair = sent('kept');
+    pair.world.abort(pair.client, pair.clientFd);
+    pair.advance(10 * MS);
+    const { world, server, serverFd } = pair;
+    expect(world.write(server, serverFd, 'x')).toBe('ECONNRESET');
+    expect(world.read(server, serverFd, { kind: 'line' })).toEqual({ data: 'kept', eof: true });
+    expect(world.read(server, serverFd, { kind: 'line' })).toEqual({ data: '', eof: true });
+  });
+
   it('on a socket closed without an error (a timed-out FIN_WAIT_2 peer’s RST aside): end of stream', () => {
     const pair = connectedPair();
     pair.world.close(pair.server, pair.serverFd);
@@ -206,6 +225,19 @@ describe('read', () => {
     pair.advance(10 * MS);
     // the server's socket went through FIN_WAIT_2 to TIME_WAIT; the client's is CLOSED, its fd gone
     expect(pair.world.read(pair.client, pair.clientFd, { kind: 'eof' })).toBe('EBADF');
+  });
+
+  it('reading from a full receive buffer after a reset sends nothing: there is no connection to tell', () => {
+    const pair = connectedPair({ profile: { ...LINUX_EXACT, rcvBuf: 8 } });
+    const { world, client, server, serverFd } = pair;
+    world.write(client, pair.clientFd, '0123456789');
+    pair.advance(10 * MS);
+    world.abort(client, pair.clientFd);
+    pair.advance(10 * MS);
+    expect(pair.states().server).toBe('CLOSED');
+    const sentBefore = pair.sends('server').length;
+    expect(world.read(server, serverFd, { kind: 'upTo', count: 100 })).toEqual({ data: '01234567', eof: true });
+    expect(pair.sends('server').length).toBe(sentBefore);
   });
 
   it('reading from a full receive buffer reopens the window with an ACK at once; reading from one with room does not', () => {
@@ -219,6 +251,8 @@ describe('read', () => {
     const acks = () => pair.sends('server').filter((s) => s.flags === ACK && s.payload === '').map((s) => s.at);
     const updateAt = world.now;
     expect(acks()).toContain(updateAt);
+    // a window update is new information, not a retransmission
+    expect(world.trace().events.filter((e) => e.kind === 'send' && e.at === updateAt && e.retransmission)).toEqual([]);
     pair.advance(300 * MS);
     const before = acks().length;
     expect(world.read(server, serverFd, { kind: 'upTo', count: 1 })).toEqual({ data: '8', eof: false });
