@@ -94,7 +94,9 @@ export function deliver(k: Kernel, hostIndex: number, segment: Segment, segmentI
     for (const out of outstanding(sock.tcb)) transmit(k, sock, out, true);
   }
   if (arrival.advanced) {
-    sock.retries = 0;
+    // a half-open connection's retries count its SYN,ACK timeouts (Linux req->num_timeout), which
+    // tell the SYN queue whether it leaves young or old: changed() reads them, then resets them
+    if (k.rfcState(sock) !== S.SYN_RECEIVED) sock.retries = 0;
     if (sock.dataRtoTimer !== 0) {
       disarmTimer(sock, SLOT_DATA_RTO);
       if (hasOutstanding(sock.tcb)) armTimer(k, sock, SLOT_DATA_RTO);

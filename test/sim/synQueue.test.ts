@@ -162,9 +162,10 @@ describe('how long a SYN cookie is checked for', () => {
 describe('old half-open connections, when the SYN queue is more than half full of them', () => {
   /**
    * Half-open connections whose SYN,ACKs never arrive, `n` of them at 0 and each later wave at its
-   * time (s): how many are left at each tenth of a second they change.
+   * time (s): how many are left at each tenth of a second they change. `completions`: at a time
+   * (s), that many SYN,ACK retransmissions get through, and the clients' ACKs after them.
    */
-  function shedding(n: number, backlog: number, waves: ReadonlyArray<[number, number]> = []): Array<[number, number]> {
+  function shedding(n: number, backlog: number, waves: ReadonlyArray<[number, number]> = [], completions: ReadonlyArray<[number, number]> = []): Array<[number, number]> {
     const { world, client, server } = listeningPair(backlog, true);
     const connectNow = (count: number): void => {
       for (let i = 0; i < count; i++) world.connect(client, '127.0.0.1', 8888);
@@ -175,6 +176,11 @@ describe('old half-open connections, when the SYN queue is more than half full o
     const changes: Array<[number, number]> = [[0, world.stateCounts(server).SYN_RECEIVED ?? 0]];
     for (let t = 100 * MS; t <= 100 * SECOND; t += 100 * MS) {
       world.runUntil(t);
+      for (const [at, count] of completions) {
+        if (Math.round(at * SECOND) !== t) continue;
+        for (let i = 0; i < count; i++) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === (SYN | ACK)));
+        while (world.heldSegments().some((h) => h.segment.flags === ACK)) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === ACK));
+      }
       // the network loses every SYN,ACK and SYN retransmission
       while (world.heldSegments().length > 0) world.dropHeld(0);
       for (const [at, count] of waves) if (Math.round(at * SECOND) === t) connectNow(count);
@@ -216,6 +222,29 @@ describe('old half-open connections, when the SYN queue is more than half full o
     expect(shedding(5, 8)).toEqual([
       [0, 5],
       [7, 4],
+      [63, 0],
+    ]);
+  });
+
+  it('a request leaving the SYN queue stops counting as young only if it was young (Linux reqsk_queue_removed)', () => {
+    // 4 of 9 complete before any timeout: the 5 left are all old after 1 s, as if the 4 had never
+    // been there (5·2 > 8, none young: the first goes at 7 s); counted as young still, the 4 would
+    // have kept all 5 retries for everyone (63 s)
+    expect(shedding(9, 8, [], [[0.1, 4]])).toEqual([
+      [0, 9],
+      [0.1, 5],
+      [7, 4],
+      [63, 0],
+    ]);
+    // 3 of 8 complete at 1 s, already old: the young count stays 0. With the 4 young of 6.9 s the old
+    // keep a retry longer, as in the test above; had the 3 taken 3 off the young count, the old
+    // would have been cut to 2 retries at 7 s
+    expect(shedding(8, 8, [[6.9, 4]], [[1, 3]])).toEqual([
+      [0, 8],
+      [1, 5],
+      [6.9, 9],
+      [13.9, 5],
+      [15, 4],
       [63, 0],
     ]);
   });
