@@ -28,8 +28,9 @@ export interface SocketComparison {
   /** `same`: equal; `window`: different but both around a predicted transition; `differ`. */
   readonly verdict: 'same' | 'window' | 'differ';
   /**
-   * For `differ`: the states the model's socket held at some instant of the read (its replay).
-   * `model` is its state at the sample's own instant, which may lie outside a late read.
+   * For `differ`, when they are not just `model`: the states the model's socket held at some
+   * instant of the read (its replay). `model` is its state at the sample's own instant, which may
+   * lie outside a late read.
    */
   readonly during?: readonly TcpState[];
 }
@@ -289,8 +290,9 @@ export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: read
       const tally = key.startsWith('L ') ? listeners : connections;
       tally.compared++;
       if (verdict !== 'differ') tally.agreed++;
-      const during = verdict === 'differ' ? [...statesDuring(replay.transitions.get(key) ?? [], sample.start, sample.end)] : undefined;
-      sockets.push(during === undefined ? { key, os, model, verdict } : { key, os, model, verdict, during });
+      const during = verdict === 'differ' ? [...statesDuring(replay.transitions.get(key) ?? [], sample.start, sample.end)] : [];
+      const told = during.length > 1 || (during.length === 1 && during[0] !== model);
+      sockets.push(told ? { key, os, model, verdict, during } : { key, os, model, verdict });
     }
     samples.push({ t: sample.t, start: sample.start, end: sample.end, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
   });

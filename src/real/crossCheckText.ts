@@ -31,7 +31,7 @@ function histogramText(h: Partial<Record<TcpState, number>>): string {
  */
 function duringText(socket: SocketComparison, sample: SampleComparison): string {
   const during = socket.during;
-  if (during === undefined || (during.length === 1 && during[0] === socket.model)) return '';
+  if (during === undefined) return '';
   return ` (the model during the read, ${seconds(sample.start)}–${seconds(sample.end)}: ${during.map(stateLabel).join(', ')})`;
 }
 
