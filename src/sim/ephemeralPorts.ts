@@ -126,11 +126,6 @@ export class EphemeralPortTable {
     return [...this.exhausted.values()];
   }
 
-  /** How many ports the range holds. */
-  get size(): number {
-    return this.range[1] - this.range[0] + 1;
-  }
-
   private portsOf(host: number, destination: Endpoint): DestinationPorts {
     let byDestination = this.byHost[host];
     if (byDestination === undefined) this.byHost[host] = byDestination = new Map();
