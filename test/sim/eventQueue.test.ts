@@ -114,6 +114,12 @@ describe('EventQueue', () => {
     expect(q.pop()).toEqual({ at: 40, item: 'z' });
     expect(q.pop()).toBeUndefined();
     expect(q.size).toBe(0);
+    // the earliest in the heap, and a later lane after an earlier one: peekTime is the minimum of all
+    q.push(110, 'a', 1);
+    q.push(130, 'b', 2);
+    expect(q.peekTime()).toBe(110);
+    q.push(105, 'c', 1); // out of order for lane 1: heap
+    expect(q.peekTime()).toBe(105);
   });
 
   it('same-time items in two lanes keep their insertion order after the lanes wrap and grow', () => {
