@@ -272,7 +272,7 @@ const expectation = z.strictObject({
 
 const fault = z.strictObject({
   match: z.enum(['any', 'fin', 'syn', 'rst', 'data'], says('any, fin, syn, rst or data')).describe('Which segments to drop.'),
-  port: port.optional().describe('Only segments to this port.'),
+  port: port.optional().describe('Only segments to or from this port (every segment when omitted).'),
   from: duration.optional().describe('Window start (default 0).'),
   until: duration.optional().describe('Window end (default: end of run).'),
   drop: probability.optional().describe('Chance to drop a matching segment (default 1).'),

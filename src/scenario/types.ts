@@ -202,7 +202,7 @@ export interface Scenario {
 export interface FaultSpec {
   /** Which segments: any, or those carrying the named flag. */
   readonly match: 'any' | 'fin' | 'syn' | 'rst' | 'data';
-  /** Only segments to this port (either direction when omitted). */
+  /** Only segments to or from this port; every segment when omitted. */
   readonly port?: number;
   readonly from: Micros;
   readonly until: Micros;
