@@ -133,6 +133,33 @@ describe('the handshake against a full accept queue', () => {
   });
 });
 
+describe('an ACK at a listener that sends cookies', () => {
+  it('makes a connection only if it returns a cookie: a forgotten connection’s ACK gets a RST', () => {
+    const { world, client, server, listenFd } = listeningPair(0, true);
+    const deliverAll = (): void => {
+      while (world.heldSegments().length > 0) world.deliverHeld(0);
+    };
+    // a connection made before any overflow, then reset by the server with the RST lost
+    const old = world.connect(client, '127.0.0.1', 8888) as number;
+    world.runUntil(0);
+    deliverAll();
+    world.abort(server, world.accept(server, listenFd) as number);
+    world.dropHeld(0);
+    // an overflow: the listener now answers SYNs with cookies and checks ACKs for them
+    for (let i = 0; i < 2; i++) world.connect(client, '127.0.0.1', 8888);
+    world.runUntil(world.now);
+    while (world.heldSegments().some((h) => h.segment.flags === SYN)) world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.flags === SYN));
+    expect(world.syncookiesSent).toBe(1);
+    const established = world.stateCounts(server).ESTABLISHED ?? 0;
+    // the old client, still ESTABLISHED, sends data: the ACK it carries is no cookie
+    world.write(client, old, 'x');
+    const oldPort = world.socketView(client, old)!.local.port;
+    world.deliverHeld(world.heldSegments().findIndex((h) => h.segment.src.port === oldPort && h.segment.payload === 'x'));
+    expect(world.stateCounts(server).ESTABLISHED ?? 0).toBe(established);
+    expect(world.heldSegments().some((h) => h.segment.flags & RST && h.segment.dst.port === oldPort)).toBe(true);
+  });
+});
+
 describe('how long a SYN cookie is checked for', () => {
   /** A cookie SYN,ACK sent at 1 s (backlog 0, a second SYN), its ACK reaching the listener at `ackAt`: the server's sockets after. */
   function cookieAckAt(ackAt: number) {
