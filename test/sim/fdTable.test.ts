@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FdTable } from '../../src/sim/fdTable.js';
 import { listeningPair } from './pair.js';
@@ -10,6 +11,24 @@ describe('FdTable', () => {
     // holes closed out of order: the free-fd heap must give them back smallest first, whichever child is smaller
     for (const fd of [12, 5, 9, 4, 13, 7, 10]) fds.close(fd);
     expect(Array.from({ length: 8 }, () => fds.open('again'))).toEqual([4, 5, 7, 9, 10, 12, 13, 15]);
+  });
+
+  it('gives back any set of closed fds lowest first, closed in any order and interleaved with opens', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(Array.from({ length: 20 }, (_, i) => 3 + i)), fc.integer({ min: 0, max: 20 }), (closed, reopenEarly) => {
+        const fds = new FdTable<number>(64, 3);
+        for (let i = 0; i < 20; i++) fds.open(i);
+        const early = Math.min(reopenEarly, closed.length);
+        // close some, reopen a few (the lowest of those closed so far), then close the rest
+        for (const fd of closed.slice(0, early)) fds.close(fd);
+        const first = Array.from({ length: Math.floor(early / 2) }, () => fds.open(-1));
+        expect(first).toEqual([...closed.slice(0, early)].sort((a, b) => a - b).slice(0, first.length));
+        for (const fd of closed.slice(early)) fds.close(fd);
+        const stillFree = closed.filter((fd) => !first.includes(fd)).sort((a, b) => a - b);
+        expect(Array.from({ length: stillFree.length + 1 }, () => fds.open(-1))).toEqual([...stillFree, 23]);
+      }),
+      { seed: 13, numRuns: 300 },
+    );
   });
 
   it('reopens a closed fd before a new one, and keeps what each fd refers to', () => {
