@@ -114,6 +114,19 @@ describe('the manual network', () => {
 });
 
 describe('what the World reports', () => {
+  it('when an errno first reached a program, kept through later ones', () => {
+    const { world, client } = listeningPair(8);
+    expect(world.firstErrorAt('ECONNREFUSED')).toBeUndefined();
+    for (const at of [5 * MS, 50 * MS]) {
+      world.runUntil(at);
+      const fd = world.connect(client, '127.0.0.1', 9999) as number;
+      world.runUntil(at + 10 * MS);
+      expect(world.connectOutcome(client, fd)).toBe('ECONNREFUSED');
+    }
+    expect(world.errors(client).ECONNREFUSED).toBe(2);
+    expect(world.firstErrorAt('ECONNREFUSED')).toBe(15 * MS);
+  });
+
   it('an fd whose socket a RST closed is counted apart, and exit() closes it', () => {
     const pair = connectedPair();
     const { world, client, server } = pair;
