@@ -75,6 +75,8 @@ function namespaceKey(pid: number): string | undefined {
 export class WatchSampler {
   private readonly namespaces = new Map<string, Namespace>();
   private readonly unseen = new Map<string, string>();
+  /** Processes whose fds were read at least once: a later denial is a moment (exec, exit), not a user's limit. */
+  private readonly fdsRead = new Set<number>();
   /** Each process's socket inodes that were in no kernel table at the last sample. */
   private readonly inNoTable = new Map<number, Set<number>>();
   private readonly startMs: number;
@@ -103,8 +105,13 @@ export class WatchSampler {
       let fds: ProcessFds | null = null;
       if (isUnreadable(read)) {
         if (read.unreadable === 'gone') continue;
-        this.unseen.set(`fds:${pid}`, `the fds of ${identity.label} (${identity.uid === 0 ? 'root' : `uid ${identity.uid}`}'s process): /proc/${pid}/fd is not readable for uid ${process.getuid?.() ?? '?'}; its fd count, its limit headroom and its fds on closed sockets are unknown, and its sockets are attributed by its listening ports only. Run tcpsim watch as root or as that user to see them.`);
-      } else fds = read;
+        // denied once, read another time: the process was starting or exiting, its fds are seen
+        if (!this.fdsRead.has(pid)) this.unseen.set(`fds:${pid}`, `the fds of ${identity.label} (${identity.uid === 0 ? 'root' : `uid ${identity.uid}`}'s process): /proc/${pid}/fd is not readable for uid ${process.getuid?.() ?? '?'}; its fd count, its limit headroom and its fds on closed sockets are unknown, and its sockets are attributed by its listening ports only. Run tcpsim watch as root or as that user to see them.`);
+      } else {
+        fds = read;
+        this.fdsRead.add(pid);
+        this.unseen.delete(`fds:${pid}`);
+      }
       const ns = namespaceKey(pid);
       if (ns === undefined) continue; // exiting: its sockets are being released
       facts.set(pid, { identity, nofile, fds, ns });
