@@ -290,8 +290,9 @@ export function crossCheck(run: RealRun, replay: ModelReplay, alternatives: read
       const tally = key.startsWith('L ') ? listeners : connections;
       tally.compared++;
       if (verdict !== 'differ') tally.agreed++;
-      const during = verdict === 'differ' ? [...statesDuring(replay.transitions.get(key) ?? [], sample.start, sample.end)] : [];
-      const told = during.length > 1 || (during.length === 1 && during[0] !== model);
+      // statesDuring always holds the state at the read's start: worth telling only when it is more than `model`
+      const during = verdict === 'differ' ? [...statesDuring(replay.transitions.get(key) ?? [], sample.start, sample.end)] : null;
+      const told = during !== null && (during.length > 1 || during[0] !== model);
       sockets.push(told ? { key, os, model, verdict, during } : { key, os, model, verdict });
     }
     samples.push({ t: sample.t, start: sample.start, end: sample.end, at: sample.at, os: histogram(osStates.values()), model: histogram(modelStates.values()), sockets });
